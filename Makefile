@@ -1,0 +1,28 @@
+# Two commands for a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test check serve bundle clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(PY) -m builder build --content content --out site
+	@echo "Open: $(CURDIR)/site/index.html"
+
+check: $(STAMP)
+	$(PY) -m builder check --content content
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf site dist .cache

@@ -1,0 +1,3 @@
+"""Annotated reading edition generator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,131 @@
+"""Stages 4–5 for one article: anchor its notes, claim accounts and event mentions; find mentions and terms.
+
+analyse_article() is a pure function of the article, the edition and the entity index, so it can run
+for each article independently (in parallel, or from a cache).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from .anchoring import Anchor, PassageIndex, anchor_selector
+from .diagnostics import Diagnostics
+from .linking import EntityIndex, Mention, find_mentions
+from .markdown import ParsedArticle
+from .model import Concept, Edition
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """One occurrence of a framing term's form in a passage."""
+
+    concept_id: str
+    term: str
+    passage: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A Markdown footnote reference ([^label]) in the body."""
+
+    footnote_id: int
+    label: str
+    passage: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnalysis:
+    """Everything later stages need to know about one article's text."""
+
+    parsed: ParsedArticle
+    notes: Mapping[str, Anchor]
+    """note id -> anchor (notes that failed to anchor are absent; the build has failed then)."""
+    claims: Mapping[str, Anchor]
+    """claim id -> the anchor of this article's account."""
+    events: tuple[tuple[str, Anchor], ...]
+    """(event id, anchor) for each mention of an event in this article."""
+    mentions: tuple[Mention, ...]
+    terms: tuple[TermHit, ...]
+    footnotes: tuple[FootnoteRef, ...]
+
+
+def compile_terms(concepts: tuple[Concept, ...]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
+    """One case-insensitive, whole-word pattern for every form of every term."""
+    owners: dict[str, tuple[str, str]] = {}
+    for concept in concepts:
+        for term in concept.terms:
+            for form in term.forms:
+                owners.setdefault(form.casefold(), (concept.id, term.label))
+    if not owners:
+        return None, owners
+    alternatives = "|".join(re.escape(form) for form in sorted(owners, key=lambda f: (-len(f), f)))
+    return re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w])", re.IGNORECASE), owners
+
+
+def find_terms(parsed: ParsedArticle, pattern: re.Pattern[str] | None, owners: dict[str, tuple[str, str]]) -> tuple[TermHit, ...]:
+    if pattern is None:
+        return ()
+    hits = []
+    for number, passage in enumerate(parsed.passages):
+        for match in pattern.finditer(passage.text):
+            concept_id, term = owners[match.group(0).casefold()]
+            hits.append(TermHit(concept_id, term, number, match.start(), match.end()))
+    return tuple(hits)
+
+
+def find_footnote_refs(parsed: ParsedArticle) -> tuple[FootnoteRef, ...]:
+    refs = []
+    for number, passage in enumerate(parsed.passages):
+        offset = 0
+        for child in parsed.tokens[passage.token_index].children or ():
+            if child.type == "footnote_ref":
+                refs.append(FootnoteRef(child.meta["id"], str(child.meta["label"]), number, offset))
+            elif child.type in ("text", "code_inline"):
+                offset += len(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                offset += 1
+    return tuple(refs)
+
+
+def analyse_article(parsed: ParsedArticle, edition: Edition, entity_index: EntityIndex,
+                    terms: tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]], diags: Diagnostics) -> ArticleAnalysis:
+    slug = parsed.article.slug
+    index = PassageIndex(parsed)
+    notes = {}
+    for note in edition.notes_for(slug):
+        anchor = anchor_selector(index, note.selector, f"note '{note.id}'", diags)
+        if anchor is not None:
+            notes[note.id] = anchor
+    claims = {}
+    for claim in edition.claims:
+        for account in claim.accounts:
+            if account.article_slug == slug:
+                anchor = anchor_selector(index, account.selector, f"claim '{claim.id}'", diags)
+                if anchor is not None:
+                    claims[claim.id] = anchor
+    events = []
+    for event in edition.events:
+        for mention in event.mentions:
+            if mention.article_slug == slug:
+                anchor = anchor_selector(index, mention.selector, f"event '{event.id}'", diags)
+                if anchor is not None:
+                    events.append((event.id, anchor))
+    _check_overlaps(parsed, edition, notes, diags)
+    return ArticleAnalysis(parsed, notes, claims, tuple(events),
+                           find_mentions(parsed, entity_index, edition.overrides),
+                           find_terms(parsed, *terms), find_footnote_refs(parsed))
+
+
+def _check_overlaps(parsed: ParsedArticle, edition: Edition, anchors: Mapping[str, Anchor], diags: Diagnostics) -> None:
+    """Two notes may share words only if one quote contains the other (marks nest; crossing ones would confuse)."""
+    by_id = {note.id: note for note in edition.notes_for(parsed.article.slug)}
+    ordered = sorted(anchors.items(), key=lambda item: (item[1].passage, item[1].start, -item[1].end))
+    for (first_id, a), (second_id, b) in zip(ordered, ordered[1:]):
+        if a.passage == b.passage and b.start < a.end < b.end:
+            diags.error("quotes-cross",
+                        f"note '{second_id}' overlaps note '{first_id}' partly; quotes may nest but not cross",
+                        by_id[second_id].selector.loc)

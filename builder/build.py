@@ -1,0 +1,76 @@
+"""The orchestrator: load → model → parse → anchor and link → render → write, as one flat list of steps.
+
+No output file is written until every check has passed (the two gates), and then the whole site is
+swapped in at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import load, model
+from .analysis import ArticleAnalysis, analyse_article, compile_terms
+from .assets import OutputFile, fingerprint
+from .diagnostics import Diagnostic, Diagnostics, SourceLocation
+from .linking import build_entity_index, check_markdown_references, check_unused_aliases
+from .markdown import make_parser, parse_article
+from .render import make_env, render_site
+from .views import Site
+from .write import write_site
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Where content comes from and where the site goes."""
+
+    content: Path
+    out: Path
+    theme: Path
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build found and produced."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    outputs: tuple[OutputFile, ...]
+
+
+def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis]]:
+    """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
+    raw = load.read_content(paths.content, diags)
+    edition = model.build_edition(raw, diags)
+    diags.raise_if_errors()
+    assert edition is not None
+    md = make_parser()
+    entity_index = build_entity_index(edition, diags)
+    terms = compile_terms(edition.concepts)
+    analyses = {}
+    for article in edition.articles:
+        parsed = parse_article(md, article)
+        analyses[article.slug] = analyse_article(parsed, edition, entity_index, terms, diags)
+    check_markdown_references(edition, {slug: a.parsed for slug, a in analyses.items()}, diags)
+    check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
+    diags.raise_if_errors()
+    return edition, analyses
+
+
+def build(paths: Paths, *, write: bool = True, strict: bool = False) -> BuildReport:
+    """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors."""
+    diags = Diagnostics()
+    edition, analyses = analyse(paths, diags)
+    if strict:
+        for warning in list(diags.items):
+            diags.error(warning.code, warning.message, warning.location, warning.hints)
+        diags.raise_if_errors()
+    if not write:
+        return BuildReport(tuple(diags.sorted()), ())
+    static = paths.theme / "static"
+    if not (paths.theme / "templates").is_dir():
+        diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
+        diags.raise_if_errors()
+    manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
+    outputs = render_site(Site(edition, analyses), make_env(paths.theme), manifest, diags)
+    diags.raise_if_errors()
+    write_site(outputs, paths.out)
+    return BuildReport(tuple(diags.sorted()), tuple(outputs))

@@ -1,0 +1,74 @@
+"""Command line: `python -m builder build|check`. The only module that prints or chooses exit codes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .build import Paths, build
+from .diagnostics import BuildFailed, Diagnostic
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m builder", description="Build an annotated reading edition.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="build content/ into site/")
+    check_cmd = commands.add_parser("check", help="validate everything, write nothing")
+    for command in (build_cmd, check_cmd):
+        command.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        command.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    build_cmd.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
+    build_cmd.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print problems")
+    commands.add_parser("schemas", help="rewrite builder/schemas/*.schema.json from builder/schema.py")
+    return parser
+
+
+def _print(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        json.dump([d.as_json() for d in diagnostics], sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "schemas":
+        from .schema import write_schema_files
+
+        for path in write_schema_files():
+            print(path)
+        return 0
+    fmt = getattr(args, "format", "text")
+    try:
+        if args.command == "check":
+            report = build(Paths(args.content, Path("site"), Path("themes/default")), write=False, strict=args.strict)
+            _print(report.diagnostics, fmt)
+            return 0
+        report = build(Paths(args.content, args.out, args.theme), strict=args.strict)
+        _print(report.diagnostics)
+        print(f"built {len(report.outputs)} files into {args.out}/", file=sys.stderr)
+        return 0
+    except BuildFailed as failure:
+        _print(failure.diagnostics, fmt)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # an uncaught exception is a bug in the builder, not a content problem
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print("internal error in the builder; rerun with --debug to see the traceback", file=sys.stderr)
+        return 2

@@ -1,0 +1,100 @@
+"""Machine-readable files: W3C Web Annotations, Atom feed, sitemap, robots.txt. Pure: returns text."""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+from xml.sax.saxutils import escape as xml_escape
+
+from .model import Edition
+from .views import Site, plain_text
+
+MOTIVATIONS = {"note": "commenting", "context": "describing", "factcheck": "assessing", "framing": "assessing"}
+"""Our note kinds mapped to Web Annotation motivations (https://www.w3.org/TR/annotation-vocab/#motivation)."""
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def annotations_jsonld(site: Site) -> str:
+    """Every note as a W3C Web Annotation with a TextQuoteSelector, in one AnnotationCollection page."""
+    edition = site.edition
+    base = edition.base_url
+    items = []
+    for article in edition.articles:
+        analysis = site.analyses[article.slug]
+        for note in edition.notes_for(article.slug):
+            anchor = analysis.notes.get(note.id)
+            if anchor is None:
+                continue
+            text = analysis.parsed.passages[anchor.passage].text
+            page = f"{base}articles/{article.slug}.html"
+            item = {
+                "id": f"{page}#note-{note.id}",
+                "type": "Annotation",
+                "motivation": MOTIVATIONS[note.kind],
+                "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": edition.language,
+                          "purpose": MOTIVATIONS[note.kind]},
+                         {"type": "TextualBody", "value": note.kind, "purpose": "tagging"}],
+                "target": {
+                    "source": page,
+                    "selector": [
+                        {"type": "TextQuoteSelector", "exact": text[anchor.start:anchor.end],
+                         "prefix": text[max(0, anchor.start - 32):anchor.start], "suffix": text[anchor.end:anchor.end + 32]},
+                        {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+                         "value": analysis.parsed.passages[anchor.passage].id},
+                    ],
+                },
+            }
+            if note.framing_type:
+                item["body"].append({"type": "TextualBody", "value": note.framing_type, "purpose": "tagging"})
+            for citation in note.sources:
+                item["body"].append({"type": "SpecificResource", "source": citation.url, "purpose": "linking"})
+            items.append(item)
+    return _json({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": f"{base}annotations.jsonld",
+        "type": "AnnotationCollection",
+        "label": f"Editors' notes: {edition.title}",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "id": f"{base}annotations.jsonld#page1", "startIndex": 0, "items": items},
+    })
+
+
+def atom_feed(site: Site) -> str:
+    edition = site.edition
+    base = edition.base_url
+    updated = max((a.published for a in edition.articles), default=None)
+    stamp = f"{updated.isoformat()}T00:00:00Z" if updated else "2020-01-01T00:00:00Z"
+    entries = []
+    for article in sorted(edition.articles, key=lambda a: (a.published, a.slug), reverse=True):
+        url = f"{base}articles/{article.slug}.html"
+        outlet = edition.outlet_of(article).name
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{xml_escape(article.title)}</title>\n"
+            f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>\n'
+            f"    <id>{xml_escape(url)}</id>\n"
+            f"    <updated>{article.published.isoformat()}T00:00:00Z</updated>\n"
+            f"    <author><name>{xml_escape(outlet)}</name></author>\n"
+            f"    <summary>{xml_escape(outlet)}, {article.published.isoformat()}. Annotated edition.</summary>\n"
+            "  </entry>\n")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{xml_escape(edition.language)}">\n'
+            f"  <title>{xml_escape(edition.title)}</title>\n"
+            f"  <subtitle>{xml_escape(plain_text(site.md, edition.description))}</subtitle>\n"
+            f'  <link rel="self" href="{xml_escape(base)}feed.xml"/>\n'
+            f'  <link rel="alternate" type="text/html" href="{xml_escape(base)}index.html"/>\n'
+            f"  <id>{xml_escape(base)}</id>\n"
+            f"  <updated>{stamp}</updated>\n"
+            + "".join(entries) + "</feed>\n")
+
+
+def sitemap_xml(edition: Edition, pages: Iterable[str]) -> str:
+    urls = "".join(f"  <url><loc>{xml_escape(edition.base_url + page)}</loc></url>\n" for page in sorted(pages))
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
+
+
+def robots_txt(edition: Edition) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {edition.base_url}sitemap.xml\n"

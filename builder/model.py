@@ -1,0 +1,514 @@
+"""Stage 2: the typed model of an edition, and build_edition(), which checks fields and references.
+
+Pure: no file I/O, no Markdown, no templates. Every record that comes from a file carries its
+SourceLocation, so later stages can report problems where the editor wrote them.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from . import schema
+from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .load import RawArticle, RawContent, RawDocument
+from .yamlsource import LList, LMap
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source cited by a note, claim, event or source card."""
+
+    title: str
+    url: str
+    publisher: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """W3C Web Annotation TextQuoteSelector: the exact words, with optional context to pick one occurrence."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    loc: SourceLocation = field(default=SourceLocation("?"), compare=False)
+    """Location of the `quote` value, where not-found and ambiguity errors point."""
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """Text removed from an article's body, listed for transparency."""
+
+    text: str
+    """The exact text removed."""
+    reason: str
+    """Why it is not part of the article."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: front matter fields and the Markdown body as written."""
+
+    slug: str
+    title: str
+    outlet_id: str
+    author_id: str | None
+    published: date
+    genre: str
+    url: str | None
+    archive_url: str | None
+    seed: str | None
+    date_estimated: bool
+    title_supplied: bool
+    omitted: tuple[Omission, ...]
+    body: str
+    """Markdown, exactly as in the file below the front matter."""
+    body_line: int
+    """1-based line of the body's first line in its file (for locations inside the body)."""
+    path: str
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """An independent assessment of an outlet, attributed to its rater."""
+
+    rater: str
+    rating: str
+    scale: str | None
+    date: str
+    url: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A publisher: who speaks, how it is funded, how others assess it."""
+
+    id: str
+    name: str
+    type: str | None
+    country: str | None
+    ownership: str | None
+    funding: str | None
+    url: str | None
+    ratings: tuple[Rating, ...]
+    notes: str | None
+    sources: tuple[Citation, ...]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A named author."""
+
+    id: str
+    name: str
+    affiliation: str | None
+    bio: str | None
+    links: tuple[Citation, ...]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An editor's note anchored to quoted words of one article."""
+
+    id: str
+    article_slug: str
+    kind: str
+    """note | context | factcheck | framing."""
+    framing_type: str | None
+    selector: Selector
+    body: str
+    """Markdown; may contain [[entity-id]] links and links to other articles."""
+    body_loc: SourceLocation
+    sources: tuple[Citation, ...]
+    loc: SourceLocation
+    explicit_id: bool
+    """False when the id was derived from the quote (stable under reordering)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation, place, weapon or event, with every spelling that names it."""
+
+    id: str
+    name: str
+    type: str
+    description: str
+    aliases: tuple[str, ...]
+    wikidata: str | None
+    links: tuple[Citation, ...]
+    role: str | None
+    dates: str | None
+    loc: SourceLocation
+    alias_locs: tuple[SourceLocation, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name first, then every alias, without repeats."""
+        return tuple(dict.fromkeys((self.name, *self.aliases)))
+
+
+@dataclass(frozen=True, slots=True)
+class MentionOverride:
+    """An editor's decision for one spelling in one article: which entity it names, or none."""
+
+    article_slug: str
+    text: str
+    prefix: str
+    suffix: str
+    entity_id: str | None
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What one article says on a contested claim, anchored to its words."""
+
+    article_slug: str
+    selector: Selector
+    summary: str
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A question on which the accounts differ, with each account and what is now known."""
+
+    id: str
+    question: str
+    accounts: tuple[Account, ...]
+    finding: str
+    sources: tuple[Citation, ...]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """A passage of an article that discusses a timeline event."""
+
+    article_slug: str
+    selector: Selector
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event on the timeline."""
+
+    id: str
+    date: date
+    end_date: date | None
+    title: str
+    description: str
+    entity_ids: tuple[str, ...]
+    mentions: tuple[EventMention, ...]
+    sources: tuple[Citation, ...]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One of the competing words for a concept, with the forms counted in the texts."""
+
+    label: str
+    forms: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A thing the sources name differently (e.g. the 3 January strike)."""
+
+    id: str
+    label: str
+    description: str | None
+    terms: tuple[Term, ...]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """The whole edition, checked: the registry every later stage queries."""
+
+    title: str
+    subtitle: str | None
+    description: str
+    language: str
+    base_url: str
+    method: str | None
+    license: str | None
+    articles: tuple[Article, ...]
+    """In reading order: by publication date, then slug."""
+    outlets: Mapping[str, Outlet]
+    authors: Mapping[str, Author]
+    notes: Mapping[str, tuple[Note, ...]]
+    entities: Mapping[str, Entity]
+    overrides: tuple[MentionOverride, ...]
+    claims: tuple[Claim, ...]
+    events: tuple[Event, ...]
+    """In date order."""
+    concepts: tuple[Concept, ...]
+
+    def article(self, slug: str) -> Article:
+        return next(a for a in self.articles if a.slug == slug)
+
+    def notes_for(self, slug: str) -> tuple[Note, ...]:
+        return self.notes.get(slug, ())
+
+    def outlet_of(self, article: Article) -> Outlet:
+        return self.outlets[article.outlet_id]
+
+    def author_of(self, article: Article) -> Author | None:
+        return self.authors.get(article.author_id) if article.author_id else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the model from raw content
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _date(data: LMap, key: str, diags: Diagnostics) -> date | None:
+    raw = data.get(key)
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        diags.error("bad-date", f"'{key}' is not a real date: {raw!r} (write YYYY-MM-DD)", data.value_loc(key))
+        return None
+
+
+def _citations(items: Any) -> tuple[Citation, ...]:
+    return tuple(Citation(str(c["title"]), str(c["url"]), _str(c.get("publisher")), _str(c.get("date")))
+                 for c in items or ())
+
+
+def _selector(data: LMap) -> Selector:
+    return Selector(" ".join(str(data["quote"]).split()), str(data.get("prefix") or ""),
+                    str(data.get("suffix") or ""), data.value_loc("quote"))
+
+
+def _valid(name: str, document: RawDocument | None, diags: Diagnostics) -> LMap | None:
+    """The document's data when present and valid against its schema, else None."""
+    if document is None:
+        return None
+    if document.data is None:
+        if not diags.has_errors_in(document.path):
+            diags.error("empty-file", f"file is empty; it should hold the {name} (see builder/schemas/{name}.schema.json)",
+                        document.loc)
+        return None
+    return document.data if schema.validate(name, document.data, document.path, diags) else None
+
+
+def _unique(items: Iterable[tuple[str, SourceLocation]], what: str, diags: Diagnostics) -> None:
+    first: dict[str, SourceLocation] = {}
+    for key, loc in items:
+        if key in first:
+            diags.error(f"duplicate-{what}", f"duplicate {what} '{key}' (first defined at {first[key]})", loc)
+        else:
+            first[key] = loc
+
+
+def _ref(value: str, known: Iterable[str], what: str, loc: SourceLocation, diags: Diagnostics) -> bool:
+    known = list(known)
+    if value in known:
+        return True
+    diags.error(f"unknown-{what}", f"unknown {what} '{value}'", loc, did_you_mean(value, known))
+    return False
+
+
+def derive_note_id(selector: Selector, kind: str) -> str:
+    """A note id that depends only on what it anchors to, so adding or moving notes never changes it."""
+    digest = hashlib.sha1(f"{kind}\x1f{selector.exact}\x1f{selector.prefix}\x1f{selector.suffix}".encode()).hexdigest()
+    return f"n-{digest[:8]}"
+
+
+def build_outlets_and_authors(doc: LMap | None, diags: Diagnostics) -> tuple[dict[str, Outlet], dict[str, Author]]:
+    outlets: dict[str, Outlet] = {}
+    authors: dict[str, Author] = {}
+    if doc is None:
+        return outlets, authors
+    raw_outlets, raw_authors = doc.get("outlets") or LList(doc.loc), doc.get("authors") or LList(doc.loc)
+    _unique(((o["id"], o.value_loc("id")) for o in raw_outlets), "outlet", diags)
+    _unique(((a["id"], a.value_loc("id")) for a in raw_authors), "author", diags)
+    for item in raw_outlets:
+        ratings = tuple(Rating(str(r["rater"]), str(r["rating"]), _str(r.get("scale")), str(r["date"]), str(r["url"]),
+                               _str(r.get("note"))) for r in item.get("ratings") or ())
+        for r in item.get("ratings") or ():
+            _date(r, "date", diags)
+        outlets.setdefault(item["id"], Outlet(
+            item["id"], item["name"], _str(item.get("type")), _str(item.get("country")), _str(item.get("ownership")),
+            _str(item.get("funding")), _str(item.get("url")), ratings, _str(item.get("notes")),
+            _citations(item.get("sources")), item.loc))
+    for item in raw_authors:
+        authors.setdefault(item["id"], Author(item["id"], item["name"], _str(item.get("affiliation")),
+                                              _str(item.get("bio")), _citations(item.get("links")), item.loc))
+    return outlets, authors
+
+
+def build_article(raw: RawArticle, outlets: Mapping[str, Outlet], authors: Mapping[str, Author],
+                  diags: Diagnostics) -> Article | None:
+    meta = raw.meta
+    if meta is None:
+        if not diags.has_errors_in(raw.path):
+            diags.error("missing-field", "front matter is empty; it needs title, outlet, published and genre", raw.loc)
+        return None
+    if not schema.validate("article", meta, raw.path, diags):
+        return None
+    published = _date(meta, "published", diags)
+    ok = _ref(meta["outlet"], outlets, "outlet", meta.value_loc("outlet"), diags) if outlets else False
+    if not outlets:
+        diags.error("unknown-outlet", f"unknown outlet '{meta['outlet']}' (content/sources.yaml defines no outlets)",
+                    meta.value_loc("outlet"))
+    if meta.get("author") is not None:
+        ok = _ref(meta["author"], authors, "author", meta.value_loc("author"), diags) and ok
+    if published is None or not ok:
+        return None
+    if not raw.body.strip():
+        diags.error("empty-article", "article has no text below its front matter", raw.loc)
+        return None
+    omitted = tuple(Omission(str(o["text"]), str(o["reason"])) for o in meta.get("omitted") or ())
+    return Article(raw.slug, meta["title"], meta["outlet"], _str(meta.get("author")), published, meta["genre"],
+                   _str(meta.get("url")), _str(meta.get("archive_url")), _str(meta.get("seed")),
+                   bool(meta.get("date_estimated")), bool(meta.get("title_supplied")), omitted,
+                   raw.body, raw.body_line, raw.path, raw.loc)
+
+
+def build_notes(slug: str, document: RawDocument, diags: Diagnostics) -> tuple[Note, ...]:
+    data = _valid("annotations", document, diags)
+    if data is None:
+        return ()
+    notes: list[Note] = []
+    for item in data["notes"]:
+        selector = _selector(item)
+        kind = item["kind"]
+        if kind == "factcheck" and not item.get("sources"):
+            diags.error("factcheck-without-sources", "a factcheck note needs 'sources' (a list of {title, url})",
+                        item.key_loc("kind"))
+        if item.get("framing_type") and kind != "framing":
+            diags.error("framing-type-misplaced", f"'framing_type' belongs to framing notes, not {kind} notes",
+                        item.key_loc("framing_type"))
+        note_id = item.get("id") or derive_note_id(selector, kind)
+        notes.append(Note(note_id, slug, kind, _str(item.get("framing_type")), selector, item["body"],
+                          item.value_loc("body"), _citations(item.get("sources")), item.loc, "id" in item))
+    _unique(((n.id, n.loc) for n in notes), "note id", diags)
+    return tuple(notes)
+
+
+def build_entities(doc: LMap | None, diags: Diagnostics) -> tuple[dict[str, Entity], tuple[MentionOverride, ...]]:
+    if doc is None:
+        return {}, ()
+    raw = doc["entities"]
+    _unique(((e["id"], e.value_loc("id")) for e in raw), "entity", diags)
+    entities: dict[str, Entity] = {}
+    for item in raw:
+        aliases = item.get("aliases") or LList(item.loc)
+        entities.setdefault(item["id"], Entity(
+            item["id"], item["name"], item["type"], item["description"],
+            tuple(str(a) for a in aliases), _str(item.get("wikidata")), _citations(item.get("links")),
+            _str(item.get("role")), _str(item.get("dates")), item.loc, tuple(aliases.item_locs)))
+    overrides = []
+    for item in doc.get("overrides") or ():
+        entity_id = item.get("entity")
+        if entity_id is not None:
+            _ref(entity_id, entities, "entity", item.value_loc("entity"), diags)
+        overrides.append(MentionOverride(item["article"], str(item["text"]), str(item.get("prefix") or ""),
+                                         str(item.get("suffix") or ""), entity_id, item.loc))
+    return entities, tuple(overrides)
+
+
+def build_claims(doc: LMap | None, diags: Diagnostics) -> tuple[Claim, ...]:
+    if doc is None:
+        return ()
+    _unique(((c["id"], c.value_loc("id")) for c in doc["claims"]), "claim", diags)
+    claims = []
+    for item in doc["claims"]:
+        accounts = tuple(Account(a["article"], _selector(a), a["summary"], a.loc) for a in item["accounts"])
+        _unique(((a.article_slug, a.loc) for a in accounts), "account of article", diags)
+        claims.append(Claim(item["id"], item["question"], accounts, item["finding"], _citations(item["sources"]), item.loc))
+    return tuple(claims)
+
+
+def build_events(doc: LMap | None, diags: Diagnostics) -> tuple[Event, ...]:
+    if doc is None:
+        return ()
+    _unique(((e["id"], e.value_loc("id")) for e in doc["events"]), "event", diags)
+    events = []
+    for item in doc["events"]:
+        start, end = _date(item, "date", diags), _date(item, "end_date", diags)
+        if start is None:
+            continue
+        if end is not None and end < start:
+            diags.error("bad-date", f"'end_date' {end} is before 'date' {start}", item.value_loc("end_date"))
+        mentions = tuple(EventMention(m["article"], _selector(m), m.loc) for m in item.get("mentions") or ())
+        events.append(Event(item["id"], start, end, item["title"], item["description"],
+                            tuple(item.get("entities") or ()), mentions, _citations(item.get("sources")), item.loc))
+    return tuple(sorted(events, key=lambda e: (e.date, e.end_date or e.date, e.id)))
+
+
+def build_concepts(doc: LMap | None, diags: Diagnostics) -> tuple[Concept, ...]:
+    if doc is None:
+        return ()
+    _unique(((c["id"], c.value_loc("id")) for c in doc["concepts"]), "concept", diags)
+    return tuple(Concept(c["id"], c["label"], _str(c.get("description")),
+                         tuple(Term(t["label"], tuple(str(f) for f in t["forms"]), _str(t.get("note"))) for t in c["terms"]),
+                         c.loc) for c in doc["concepts"])
+
+
+def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> None:
+    """Ids that point across files: annotations, accounts, mentions and entities must name real things."""
+    slugs = [a.slug for a in edition.articles]
+    known_slugs = slugs + [a.slug for a in raw.articles if a.slug not in slugs]
+    for slug, document in raw.annotations:
+        if slug not in known_slugs:
+            diags.error("unknown-article", f"annotations file for an article that does not exist: '{slug}'",
+                        document.loc, did_you_mean(slug, known_slugs) or (f"hint: articles are {', '.join(known_slugs)}",))
+    for claim in edition.claims:
+        for account in claim.accounts:
+            _ref(account.article_slug, known_slugs, "article", account.loc, diags)
+    for event in edition.events:
+        for mention in event.mentions:
+            _ref(mention.article_slug, known_slugs, "article", mention.loc, diags)
+        for entity_id in event.entity_ids:
+            _ref(entity_id, edition.entities, "entity", event.loc, diags)
+    for override in edition.overrides:
+        _ref(override.article_slug, known_slugs, "article", override.loc, diags)
+
+
+def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
+    """Check every field and cross-file reference; None when the edition settings are unusable."""
+    root = raw.root
+    missing = [name for name in ("edition", "sources") if name not in raw.data]
+    for name in missing:
+        diags.error("missing-file", f"{name}.yaml is missing from the content directory", SourceLocation(f"{root}/{name}.yaml"))
+    settings = _valid("edition", raw.data.get("edition"), diags)
+    outlets, authors = build_outlets_and_authors(_valid("sources", raw.data.get("sources"), diags), diags)
+    articles = [a for a in (build_article(r, outlets, authors, diags) for r in raw.articles) if a is not None]
+    if not raw.articles:
+        diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
+    notes = {slug: build_notes(slug, document, diags) for slug, document in raw.annotations}
+    entities, overrides = build_entities(_valid("glossary", raw.data.get("glossary"), diags), diags)
+    edition = Edition(
+        title=str(settings["title"]) if settings else "", subtitle=_str(settings.get("subtitle")) if settings else None,
+        description=str(settings["description"]) if settings else "",
+        language=str(settings["language"]) if settings else "en",
+        base_url=str(settings["base_url"]) if settings else "https://example.org/",
+        method=_str(settings.get("method")) if settings else None,
+        license=_str(settings.get("license")) if settings else None,
+        articles=tuple(sorted(articles, key=lambda a: (a.published, a.slug))),
+        outlets=outlets, authors=authors, notes=notes, entities=entities, overrides=overrides,
+        claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
+        events=build_events(_valid("timeline", raw.data.get("timeline"), diags), diags),
+        concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
+    )
+    check_references(edition, raw, diags)
+    return edition if settings else None

@@ -1,0 +1,134 @@
+"""Stage 6: render every page and data file. Pure: returns OutputFiles, writes nothing.
+
+Jinja runs with autoescaping on and StrictUndefined, so a template that names a missing value fails
+the build (with the template and the page named) instead of printing an empty string.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .assets import AssetManifest, OutputFile
+from .diagnostics import Diagnostics, SourceLocation
+from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
+from .searchindex import search_index_script
+from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, claims_view, concordance, entity_view,
+                    glossary_index, language_view, long_date, note_backlinks, sources_view, timeline_view)
+
+
+def make_env(theme_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme_dir / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.globals.update(kind_labels=KIND_LABELS, framing_labels=FRAMING_LABELS, version=__version__)
+    return env
+
+
+class PageRenderer:
+    """Renders templates for pages at known paths, supplying the shared context."""
+
+    def __init__(self, env: jinja2.Environment, site: Site, manifest: AssetManifest, diags: Diagnostics):
+        self.env, self.site, self.manifest, self.diags = env, site, manifest, diags
+        self.outputs: list[OutputFile] = []
+
+    def page(self, dest: str, template: str, *, title: str, summary: str = "", section: str = "", **context: Any) -> None:
+        depth = dest.count("/")
+        root = "../" * depth
+        edition = self.site.edition
+        base = {
+            "edition": edition, "root": root, "page_path": dest, "page_title": title, "section": section,
+            "page_description": summary or edition_summary(self.site),
+            "canonical": f"{edition.base_url}{dest}",
+            "asset": lambda name: self.manifest.url(name, root),
+            "jsonld": None,
+        }
+        try:
+            html = self.env.get_template(template).render(**base, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.diags.error("template", f"template syntax error: {exc.message}",
+                             SourceLocation(exc.filename or template, exc.lineno or 1))
+            return
+        except (jinja2.UndefinedError, jinja2.TemplateError) as exc:
+            self.diags.error("template", f"template '{template}' failed while rendering {dest}: {exc}",
+                             SourceLocation(f"themes/{template}"))
+            return
+        self.outputs.append(OutputFile(PurePosixPath(dest), html.encode("utf-8")))
+
+    def data(self, dest: str, text: str) -> None:
+        self.outputs.append(OutputFile(PurePosixPath(dest), text.encode("utf-8")))
+
+
+def edition_summary(site: Site) -> str:
+    from .views import plain_text
+
+    return plain_text(site.md, site.edition.description)
+
+
+def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics) -> list[OutputFile]:
+    """Every page of the edition plus its data files, in a fixed order."""
+    edition = site.edition
+    pages = PageRenderer(env, site, manifest, diags)
+    articles = edition.articles
+    pages.page("index.html", "index.html", title=edition.title, section="home",
+               summary=edition_summary(site), articles=[_card(site, a) for a in articles],
+               lede=Markup(site.rich.block(edition.description, "")))
+    for number, article in enumerate(articles):
+        view = article_view(site, article)
+        pages.page(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
+                   summary=f"{edition.outlet_of(article).name}, {long_date(article.published)}: annotated edition with "
+                               f"{len(view['notes'])} notes.",
+                   previous=articles[number - 1] if number else None,
+                   next=articles[number + 1] if number + 1 < len(articles) else None, **view)
+    concordances = concordance(site)
+    backlinks = note_backlinks(site)
+    for entity in sorted(edition.entities.values(), key=lambda e: e.id):
+        view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []))
+        pages.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
+                   summary=site.entity_summary(entity), **view)
+    pages.page("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
+               summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
+               **glossary_index(site, concordances))
+    pages.page("sources.html", "sources.html", title="Sources", section="sources",
+               summary="Who published each article, and how independent raters assess the outlets.",
+               outlets=sources_view(site))
+    pages.page("claims.html", "claims.html", title="Contested claims", section="claims",
+               summary="Where the accounts disagree, side by side, with what later reporting established.",
+               claims=claims_view(site))
+    pages.page("timeline.html", "timeline.html", title="Timeline", section="timeline",
+               summary="The events of the crisis in date order, linked to every passage that discusses them.",
+               events=timeline_view(site))
+    pages.page("language.html", "language.html", title="Language", section="language",
+               summary="How each source names the same things: competing terms counted in every article.",
+               concepts=language_view(site))
+    pages.page("search.html", "search.html", title="Search", section="search",
+               summary="Search the articles, notes, glossary, claims and timeline.")
+    pages.page("about.html", "about.html", title="About this edition", section="about",
+               summary="Editorial method, provenance of every article and every omission.",
+               method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    for prefix in ("", "articles/", "glossary/"):
+        pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
+    pages.data("search-index.js", search_index_script(site))
+    pages.data("annotations.jsonld", annotations_jsonld(site))
+    pages.data("feed.xml", atom_feed(site))
+    pages.data("robots.txt", robots_txt(edition))
+    pages.data("sitemap.xml", sitemap_xml(edition, [o.dest.as_posix() for o in pages.outputs
+                                                     if o.dest.suffix == ".html" and o.dest.name != "404.html"]))
+    return [*manifest.files, *pages.outputs]
+
+
+def _card(site: Site, article: Any) -> dict[str, Any]:
+    analysis = site.analyses[article.slug]
+    return {"article": article, "outlet": site.edition.outlet_of(article), "author": site.edition.author_of(article),
+            "notes": len(analysis.notes) + len({f.footnote_id for f in analysis.footnotes}),
+            "claims": len(analysis.claims), "entities": len({m.entity_id for m in analysis.mentions})}

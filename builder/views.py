@@ -1,0 +1,411 @@
+"""Template-facing views: plain records shaped for pages, built from the model and the analyses.
+
+Templates never compute; everything they show is prepared here. HTML that comes from Markdown or
+from the body renderer is wrapped in Markup here, after it was produced by our own escaping renderers.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from .analysis import ArticleAnalysis
+from .anchoring import Anchor
+from .articlebody import BodyRenderer, Decoration, footnote_bodies
+from .linking import Mention, sentence_around
+from .markdown import make_parser
+from .model import Article, Citation, Claim, Edition, Entity, Event, Note
+from .richtext import RichText
+
+KIND_LABELS = {"note": "Note", "context": "Context", "factcheck": "Fact-check", "framing": "Framing",
+               "footnote": "Author’s footnote"}
+FRAMING_LABELS = {"spin": "spin", "unsubstantiated-claim": "unsubstantiated claim",
+                  "opinion-as-fact": "opinion presented as fact", "sensationalism": "sensationalism",
+                  "omission": "omission", "missing-attribution": "missing attribution", "loaded-term": "loaded term"}
+TYPE_LABELS = {"person": "People", "organisation": "Organisations", "place": "Places", "weapon": "Weapons",
+               "event": "Events", "other": "Other"}
+GENRE_LABELS = {"report": "News report", "analysis": "Analysis", "opinion": "Opinion"}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1][:3]}"
+
+
+def event_dates(event: Event) -> str:
+    if event.end_date and event.end_date != event.date:
+        return f"{long_date(event.date)} – {long_date(event.end_date)}"
+    return long_date(event.date)
+
+
+@dataclass(slots=True)
+class Site:
+    """Everything the views share: the edition, per-article analyses and renderers."""
+
+    edition: Edition
+    analyses: Mapping[str, ArticleAnalysis]
+    rich: RichText = field(init=False)
+    md: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rich = RichText({e.id: e.name for e in self.edition.entities.values()})
+        self.md = make_parser()
+
+    def passage_url(self, slug: str, passage: int, root: str) -> str:
+        return f"{root}articles/{slug}.html#{self.analyses[slug].parsed.passages[passage].id}"
+
+    def passage_number(self, slug: str, passage: int) -> int:
+        return self.analyses[slug].parsed.passages[passage].number
+
+    def quote_text(self, slug: str, anchor: Anchor) -> str:
+        return self.analyses[slug].parsed.passages[anchor.passage].text[anchor.start:anchor.end]
+
+    def entity_summary(self, entity: Entity) -> str:
+        """The description as plain text, first sentence: what a preview card shows."""
+        text = plain_text(self.md, entity.description)
+        first, _, _ = sentence_around(text, 0, 1)
+        return first
+
+
+def plain_text(md: Any, markdown: str) -> str:
+    tokens = md.parse(markdown)
+    parts = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        if token.type == "paragraph_close":
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def citation_view(citation: Citation) -> dict[str, str | None]:
+    return {"title": citation.title, "url": citation.url, "publisher": citation.publisher, "date": citation.date}
+
+
+# ---------------------------------------------------------------------------------------------
+# Article pages
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    number: int
+    id: str
+    kind: str
+    kind_label: str
+    framing_label: str | None
+    quote: str
+    body: Markup
+    sources: tuple[dict[str, str | None], ...]
+
+
+def _sidenote(number: int, kind: str, label: str, body: str, sources: tuple[Citation, ...]) -> str:
+    cited = ""
+    if sources:
+        items = "; ".join(f'<a href="{escape(c.url)}" tabindex="-1">{escape(c.title)}</a>' for c in sources)
+        cited = f' <span class="sn-sources">Sources: {items}</span>'
+    return (f'<span class="sidenote kind-{kind}" aria-hidden="true"><span class="sn-head"><span class="sn-num">{number}</span> '
+            f'<span class="kind-label">{escape(label)}</span></span> {body}{cited}</span>')
+
+
+def _noteref(number: int, key: str, label: str, kind: str) -> str:
+    return (f'<sup class="noteref kind-{kind}"><a href="#note-{escape(key)}" id="ref-{escape(key)}" role="doc-noteref" '
+            f'aria-label="Note {number}: {escape(label)}">{number}</a></sup>')
+
+
+def article_view(site: Site, article: Article, root: str = "../") -> dict[str, Any]:
+    edition, analysis = site.edition, site.analyses[article.slug]
+    parsed = analysis.parsed
+    notes = {n.id: n for n in edition.notes_for(article.slug) if n.id in analysis.notes}
+    order: list[tuple[tuple[int, int, int], str, Any]] = []
+    for note_id, anchor in analysis.notes.items():
+        order.append(((anchor.passage, anchor.end, anchor.start), "note", notes[note_id]))
+    fn_bodies = footnote_bodies(site.md, parsed)
+    seen_footnotes: set[int] = set()
+    for ref in analysis.footnotes:
+        if ref.footnote_id not in seen_footnotes:
+            seen_footnotes.add(ref.footnote_id)
+            order.append(((ref.passage, ref.offset, -1), "footnote", ref))
+    order.sort(key=lambda item: item[0])
+
+    note_views: list[NoteView] = []
+    decorations: list[Decoration] = []
+    footnote_refs: dict[int, str] = {}
+    for number, (_, what, item) in enumerate(order, start=1):
+        if what == "note":
+            note: Note = item
+            label = KIND_LABELS[note.kind]
+            framing = FRAMING_LABELS.get(note.framing_type or "")
+            shown_label = f"{label}: {framing}" if framing else label
+            anchor = analysis.notes[note.id]
+            after = _noteref(number, note.id, shown_label, note.kind) + _sidenote(
+                number, note.kind, shown_label, site.rich.phrasing(note.body, root), note.sources)
+            decorations.append(Decoration(anchor.passage, anchor.start, anchor.end, "note", note.id,
+                                          f"q-{note.id}", f"kind-{note.kind}", after))
+            note_views.append(NoteView(number, note.id, note.kind, label, framing, site.quote_text(article.slug, anchor),
+                                       Markup(site.rich.block(note.body, root)),
+                                       tuple(citation_view(c) for c in note.sources)))
+        else:
+            key = f"fn-{item.footnote_id + 1}"
+            body = fn_bodies.get(item.footnote_id, "")
+            footnote_refs[item.footnote_id] = _noteref(number, key, KIND_LABELS["footnote"], "footnote") + _sidenote(
+                number, "footnote", KIND_LABELS["footnote"], _phrasing_html(body), ())
+            note_views.append(NoteView(number, key, "footnote", KIND_LABELS["footnote"], None, "", Markup(body), ()))
+
+    claims_by_id = {c.id: c for c in edition.claims}
+    for claim_id, anchor in analysis.claims.items():
+        question = claims_by_id[claim_id].question
+        after = (f'<a class="claim-ref" href="{root}claims.html#{escape(claim_id)}" title="How the other accounts report this">'
+                 f'<span aria-hidden="true">⇄</span><span class="vh"> How the other accounts report this: {escape(question)}</span></a>')
+        decorations.append(Decoration(anchor.passage, anchor.start, anchor.end, "claim", claim_id, f"c-{claim_id}", "", after))
+    events_by_id = {e.id: e for e in edition.events}
+    used_ids: Counter[str] = Counter()
+    for event_id, anchor in analysis.events:
+        event = events_by_id[event_id]
+        used_ids[event_id] += 1
+        element_id = f"e-{event_id}" + (f"-{used_ids[event_id]}" if used_ids[event_id] > 1 else "")
+        after = (f'<a class="event-ref" href="{root}timeline.html#{escape(event_id)}">'
+                 f'<span class="vh">Timeline: {escape(event.title)}, </span>{escape(short_date(event.date))}</a>')
+        decorations.append(Decoration(anchor.passage, anchor.start, anchor.end, "event", event_id, element_id, "", after))
+
+    entities = edition.entities
+
+    def entity_link(mention: Mention) -> str:
+        return (f'<a class="entity" href="{root}glossary/{escape(mention.entity_id)}.html" '
+                f'data-entity="{escape(mention.entity_id)}">')
+
+    def footnote_ref(token: Any) -> str:
+        return footnote_refs.get(token.meta["id"], "")
+
+    body = BodyRenderer(site.md, entity_link, footnote_ref).render(parsed, decorations, analysis.mentions)
+    mentioned = Counter(m.entity_id for m in analysis.mentions)
+    cards = {eid: [entities[eid].name, entities[eid].type, site.entity_summary(entities[eid])]
+             for eid in sorted(mentioned)}
+    return {
+        "article": article,
+        "outlet": edition.outlet_of(article),
+        "author": edition.author_of(article),
+        "genre_label": GENRE_LABELS[article.genre],
+        "published_label": long_date(article.published),
+        "body": Markup(body),
+        "notes": note_views,
+        "kind_counts": Counter(n.kind for n in note_views),
+        "entities": _mentioned_entities(edition, mentioned),
+        "entity_cards": Markup(json.dumps(cards, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
+        "events": [{"event": events_by_id[eid], "dates": event_dates(events_by_id[eid]),
+                    "passage": parsed.passages[anchor.passage].id} for eid, anchor in
+                   sorted(analysis.events, key=lambda item: (events_by_id[item[0]].date, item[0]))],
+        "claims": [{"claim": claims_by_id[cid], "passage": parsed.passages[a.passage].id} for cid, a in
+                   sorted(analysis.claims.items(), key=lambda item: [c.id for c in edition.claims].index(item[0]))],
+        "language": language_for_article(site, article.slug),
+        "related": related_articles(site, article),
+        "passage_count": len(parsed.passages),
+    }
+
+
+def _phrasing_html(block_html: str) -> str:
+    # Our own footnote HTML is simple paragraphs; turn them into spans for the sidenote copy.
+    return block_html.replace("<p>", '<span class="sn-p">').replace("</p>", "</span>").strip()
+
+
+def _mentioned_entities(edition: Edition, counts: Counter[str]) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity_id, count in counts.items():
+        entity = edition.entities[entity_id]
+        groups[entity.type].append({"entity": entity, "count": count})
+    return [{"type": t, "label": TYPE_LABELS[t], "items": sorted(groups[t], key=lambda i: i["entity"].name.casefold())}
+            for t in TYPE_LABELS if t in groups]
+
+
+def related_articles(site: Site, article: Article) -> list[dict[str, Any]]:
+    mine = site.analyses[article.slug]
+    my_entities = {m.entity_id for m in mine.mentions}
+    my_events = {e for e, _ in mine.events}
+    my_claims = set(mine.claims)
+    related = []
+    for other in site.edition.articles:
+        if other.slug == article.slug:
+            continue
+        theirs = site.analyses[other.slug]
+        shared_entities = my_entities & {m.entity_id for m in theirs.mentions}
+        shared_events = my_events & {e for e, _ in theirs.events}
+        shared_claims = my_claims & set(theirs.claims)
+        score = len(shared_entities) + 2 * len(shared_events) + 3 * len(shared_claims)
+        if score:
+            related.append({"article": other, "outlet": site.edition.outlet_of(other), "score": score,
+                            "entities": len(shared_entities), "events": len(shared_events), "claims": len(shared_claims)})
+    return sorted(related, key=lambda r: (-r["score"], r["article"].slug))
+
+
+def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
+    hits = site.analyses[slug].terms
+    rows = []
+    for concept in site.edition.concepts:
+        counts = Counter(h.term for h in hits if h.concept_id == concept.id)
+        if counts:
+            rows.append({"concept": concept, "terms": [(t.label, counts[t.label]) for t in concept.terms if counts[t.label]]})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Glossary
+
+
+def concordance(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """entity id -> mentions grouped by article, each in its sentence, in reading order."""
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for article in site.edition.articles:
+        analysis = site.analyses[article.slug]
+        for mention in analysis.mentions:
+            passage = analysis.parsed.passages[mention.passage]
+            sentence, start, end = sentence_around(passage.text, mention.start, mention.end)
+            grouped[mention.entity_id][article.slug].append({
+                "before": sentence[:start], "match": sentence[start:end],
+                "after": sentence[end:], "passage": passage.id, "number": passage.number,
+            })
+    result: dict[str, list[dict[str, Any]]] = {}
+    for entity_id, by_article in grouped.items():
+        result[entity_id] = [{"article": a, "outlet": site.edition.outlet_of(a), "mentions": by_article[a.slug],
+                              "spellings": Counter(m["match"] for m in by_article[a.slug]).most_common()}
+                             for a in site.edition.articles if a.slug in by_article]
+    return result
+
+
+def note_backlinks(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """entity id -> notes whose body links to it with [[id]]."""
+    from .markdown import ENTITY_REF
+
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article in site.edition.articles:
+        for note in site.edition.notes_for(article.slug):
+            anchor = site.analyses[article.slug].notes.get(note.id)
+            if anchor is None:
+                continue
+            for entity_id in dict.fromkeys(m.group(1).strip() for m in ENTITY_REF.finditer(note.body)):
+                found[entity_id].append({"article": article, "note": note, "kind_label": KIND_LABELS[note.kind],
+                                         "quote": site.quote_text(article.slug, anchor)})
+    return found
+
+
+def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]]) -> dict[str, Any]:
+    spellings: Counter[str] = Counter()
+    for group in mentions:
+        for spelling, count in group["spellings"]:
+            spellings[spelling] += count
+    events = [e for e in site.edition.events if entity.id in e.entity_ids]
+    claims = []
+    for claim in site.edition.claims:
+        for account in claim.accounts:
+            analysis = site.analyses.get(account.article_slug)
+            anchor = analysis.claims.get(claim.id) if analysis else None
+            if anchor and any(m.entity_id == entity.id and m.passage == anchor.passage for m in analysis.mentions):
+                claims.append(claim)
+                break
+    return {
+        "entity": entity,
+        "type_label": TYPE_LABELS[entity.type].rstrip("s") if entity.type != "other" else "Other",
+        "description": Markup(site.rich.block(entity.description, "../")),
+        "spellings": sorted(spellings.items(), key=lambda item: (-item[1], item[0])),
+        "unused_names": [n for n in entity.names if n not in spellings],
+        "mentions": mentions,
+        "mention_total": sum(len(g["mentions"]) for g in mentions),
+        "notes": backlinks,
+        "events": [{"event": e, "dates": event_dates(e)} for e in events],
+        "claims": claims,
+    }
+
+
+def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    articles = site.edition.articles
+    groups = []
+    for entity_type, label in TYPE_LABELS.items():
+        entities = sorted((e for e in site.edition.entities.values() if e.type == entity_type), key=lambda e: e.name.casefold())
+        if not entities:
+            continue
+        rows = []
+        for entity in entities:
+            per_article = {g["article"].slug: len(g["mentions"]) for g in concordances.get(entity.id, [])}
+            rows.append({"entity": entity, "summary": site.entity_summary(entity),
+                         "counts": [per_article.get(a.slug, 0) for a in articles], "total": sum(per_article.values())})
+        groups.append({"type": entity_type, "label": label, "rows": rows})
+    letters = sorted({e.name[0].upper() for e in site.edition.entities.values()})
+    return {"groups": groups, "articles": articles, "letters": letters,
+            "az": sorted(site.edition.entities.values(), key=lambda e: e.name.casefold())}
+
+
+# ---------------------------------------------------------------------------------------------
+# The cross-source pages
+
+
+def sources_view(site: Site) -> list[dict[str, Any]]:
+    rows = []
+    for outlet in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold()):
+        articles = [a for a in site.edition.articles if a.outlet_id == outlet.id]
+        rows.append({"outlet": outlet, "articles": articles,
+                     "notes": Markup(site.rich.block(outlet.notes, "")) if outlet.notes else None})
+    return rows
+
+
+def claims_view(site: Site) -> list[dict[str, Any]]:
+    rows = []
+    for claim in site.edition.claims:
+        accounts = {a.article_slug: a for a in claim.accounts}
+        cells = []
+        for article in site.edition.articles:
+            account = accounts.get(article.slug)
+            anchor = site.analyses[article.slug].claims.get(claim.id) if account else None
+            cells.append({"article": article, "outlet": site.edition.outlet_of(article), "account": account,
+                          "quote": site.quote_text(article.slug, anchor) if anchor else None,
+                          "href": f"articles/{article.slug}.html#c-{claim.id}" if anchor else None})
+        rows.append({"claim": claim, "cells": cells, "finding": Markup(site.rich.block(claim.finding, ""))})
+    return rows
+
+
+def timeline_view(site: Site) -> list[dict[str, Any]]:
+    rows = []
+    for event in site.edition.events:
+        mentions = []
+        for article in site.edition.articles:
+            analysis = site.analyses[article.slug]
+            for event_id, anchor in analysis.events:
+                if event_id == event.id:
+                    mentions.append({"article": article, "outlet": site.edition.outlet_of(article),
+                                     "quote": site.quote_text(article.slug, anchor),
+                                     "href": site.passage_url(article.slug, anchor.passage, "")})
+        rows.append({"event": event, "dates": event_dates(event), "month": MONTHS[event.date.month - 1] + f" {event.date.year}",
+                     "description": Markup(site.rich.block(event.description, "")),
+                     "entities": [site.edition.entities[e] for e in event.entity_ids if e in site.edition.entities],
+                     "mentions": mentions})
+    return rows
+
+
+def language_view(site: Site) -> list[dict[str, Any]]:
+    articles = site.edition.articles
+    concepts = []
+    for concept in site.edition.concepts:
+        terms = []
+        for term in concept.terms:
+            cells = []
+            for article in articles:
+                analysis = site.analyses[article.slug]
+                hits = [h for h in analysis.terms if h.concept_id == concept.id and h.term == term.label]
+                passages = list(dict.fromkeys(h.passage for h in hits))
+                cells.append({"article": article, "count": len(hits),
+                              "links": [{"href": site.passage_url(article.slug, p, ""),
+                                         "number": site.passage_number(article.slug, p)} for p in passages]})
+            terms.append({"term": term, "cells": cells, "total": sum(c["count"] for c in cells)})
+        concepts.append({"concept": concept, "terms": terms,
+                         "description": Markup(site.rich.block(concept.description, "")) if concept.description else None})
+    return concepts

@@ -1,0 +1,124 @@
+/* Full-text search over window.EDITION_SEARCH (search-index.js, a classic script: works over file://).
+   Case, accents, apostrophe styles and hyphens are folded; a query that is one spelling of an entity
+   also finds every other spelling of it. Results are built with textContent, never innerHTML. */
+(function () {
+  "use strict";
+  var index = window.EDITION_SEARCH;
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  if (!index || !input || !list) return;
+  var KIND = { passage: "Article passage", note: "Editors’ note", entity: "Glossary", claim: "Contested claim", event: "Timeline" };
+  var MAX = 60;
+
+  function foldChar(ch) {
+    var out = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    if (/[‘’‚′`´ʼ]/.test(out)) return "'";
+    if (/[“”„″]/.test(out)) return '"';
+    if (/[-‐‑–—_\s\u00a0]/.test(out)) return " ";
+    return out;
+  }
+  /* Folded text plus, for each folded character, the offset of the original character. */
+  function fold(text) {
+    var out = "", map = [];
+    for (var i = 0; i < text.length; i++) {
+      var f = foldChar(text[i]);
+      for (var j = 0; j < f.length; j++) { out += f[j]; map.push(i); }
+    }
+    return { text: out, map: map };
+  }
+  function foldQuery(text) { return fold(text).text.replace(/\s+/g, " ").trim(); }
+
+  var spellings = index.spellings.map(function (entry) {
+    return entry[1].map(foldQuery);
+  });
+  var folded = [];
+  function docText(i) {
+    if (!folded[i]) folded[i] = fold(index.docs[i][3] + " " + index.docs[i][1]);
+    return folded[i];
+  }
+
+  /* Each group is a list of alternatives; a document matches when every group matches. */
+  function groupsFor(query) {
+    var q = foldQuery(query);
+    if (!q) return [];
+    var whole = expand(q);
+    if (whole.length > 1) return [whole];
+    return q.split(" ").filter(Boolean).map(expand);
+  }
+  function expand(term) {
+    var alternatives = [term];
+    spellings.forEach(function (names) {
+      if (names.indexOf(term) !== -1) {
+        names.forEach(function (n) { if (alternatives.indexOf(n) === -1) alternatives.push(n); });
+      }
+    });
+    return alternatives;
+  }
+  function find(text, alternatives) {
+    var best = null;
+    alternatives.forEach(function (alt) {
+      var at = text.indexOf(alt);
+      while (at !== -1) {
+        var before = at === 0 ? " " : text[at - 1];
+        if (!/[a-z0-9]/.test(before)) { if (!best || at < best.at) best = { at: at, length: alt.length }; break; }
+        at = text.indexOf(alt, at + 1);
+      }
+    });
+    return best;
+  }
+
+  function snippet(doc, hit, f) {
+    var text = doc[3];
+    var start = f.map[hit.at], end = f.map[hit.at + hit.length - 1] + 1;
+    if (start >= text.length) return document.createTextNode(doc[1]);
+    var from = Math.max(0, start - 70), to = Math.min(text.length, end + 90);
+    var span = document.createElement("span");
+    span.className = "snippet";
+    span.appendChild(document.createTextNode((from ? "…" : "") + text.slice(from, start)));
+    var mark = document.createElement("mark");
+    mark.textContent = text.slice(start, end);
+    span.appendChild(mark);
+    span.appendChild(document.createTextNode(text.slice(end, to) + (to < text.length ? "…" : "")));
+    return span;
+  }
+
+  function run() {
+    var query = input.value;
+    var groups = groupsFor(query);
+    list.textContent = "";
+    if (!groups.length) { status.textContent = ""; return; }
+    var results = [];
+    for (var i = 0; i < index.docs.length; i++) {
+      var f = docText(i), first = null, ok = true;
+      for (var g = 0; g < groups.length && ok; g++) {
+        var hit = find(f.text, groups[g]);
+        if (!hit) ok = false; else if (!first) first = hit;
+      }
+      if (ok) results.push({ doc: index.docs[i], hit: first, f: f, rank: index.docs[i][2] === "entity" ? 0 : 1 });
+    }
+    results.sort(function (a, b) { return a.rank - b.rank; });
+    status.textContent = results.length ? (results.length + (results.length === 1 ? " result" : " results") +
+      (results.length > MAX ? ", showing the first " + MAX : "") + " for “" + query.trim() + "”") : "No results for “" + query.trim() + "”";
+    results.slice(0, MAX).forEach(function (result) {
+      var li = document.createElement("li");
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = KIND[result.doc[2]] || result.doc[2];
+      var link = document.createElement("a");
+      link.href = result.doc[0];
+      link.textContent = result.doc[1];
+      li.appendChild(kind);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(link);
+      li.appendChild(snippet(result.doc, result.hit, result.f));
+      list.appendChild(li);
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  input.form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  var params = new URLSearchParams(window.location.search);
+  if (params.get("q")) { input.value = params.get("q"); run(); }
+})();
