@@ -164,26 +164,33 @@ def _closest_hints(index: PassageIndex, exact: str) -> list[str]:
     return [f"hint: did you mean \"{text}\" (paragraph {passage.number})?"]
 
 
+_EDGE = "“”\"‘’'()[]{},;:"
+
+
 def closest_passage(index: PassageIndex, exact: str) -> tuple[Passage, str, float] | None:
-    """The run of words in the article most similar to `exact`: the passage to paste."""
-    target_words = exact.split(" ")
-    size = len(target_words)
-    best: tuple[float, int, str] | None = None
+    """The run of words in the article most similar to `exact`: the passage to paste.
+
+    The best-matching window (of the quote's word count, or one word more or fewer) picks the place;
+    the suggestion is then the same number of words as the quote from there, so it covers the span
+    the editor meant rather than a shorter run that happens to share more letters.
+    """
+    size = len(exact.split(" "))
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(exact)
+    best: tuple[float, int, int] | None = None
     for number, normal in enumerate(index.normal):
         words = normal.text.split(" ")
-        for width in {max(1, size - 1), size, size + 1}:
-            for start in range(0, max(1, len(words) - width + 1)):
-                candidate = " ".join(words[start : start + width])
-                matcher.set_seq1(candidate)
-                if best is not None and matcher.real_quick_ratio() <= best[0]:
-                    continue
-                if best is not None and matcher.quick_ratio() <= best[0]:
+        for width in (size, size - 1, size + 1):
+            for start in range(0, max(1, len(words) - width + 1)) if width >= 1 else ():
+                matcher.set_seq1(" ".join(words[start : start + width]).strip(_EDGE))
+                floor = best[0] if best else -1.0
+                if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
                     continue
                 ratio = matcher.ratio()
                 if best is None or ratio > best[0]:
-                    best = (ratio, number, candidate)
+                    best = (ratio, number, start)
     if best is None:
         return None
-    return index.parsed.passages[best[1]], best[2], best[0]
+    ratio, number, start = best
+    words = index.normal[number].text.split(" ")
+    return index.parsed.passages[number], " ".join(words[start : start + size]).strip(_EDGE), ratio

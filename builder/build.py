@@ -40,8 +40,11 @@ def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, 
     """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
     raw = load.read_content(paths.content, diags)
     edition = model.build_edition(raw, diags)
-    diags.raise_if_errors()
+    if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
+        diags.raise_if_errors()
     assert edition is not None
+    # Articles that loaded are anchored and linked even when other files had errors, so the editor
+    # sees every problem in one run; the gate below still stops before anything is rendered.
     md = make_parser()
     entity_index = build_entity_index(edition, diags)
     terms = compile_terms(edition.concepts)
@@ -49,8 +52,11 @@ def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, 
     for article in edition.articles:
         parsed = parse_article(md, article)
         analyses[article.slug] = analyse_article(parsed, edition, entity_index, terms, diags)
-    check_markdown_references(edition, {slug: a.parsed for slug, a in analyses.items()}, diags)
-    check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
+    glossary = raw.data.get("glossary")
+    glossary_ok = glossary is None or not diags.has_errors_in(glossary.path)
+    check_markdown_references(edition, {slug: a.parsed for slug, a in analyses.items()}, diags, entities=glossary_ok)
+    if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
+        check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
     diags.raise_if_errors()
     return edition, analyses
 

@@ -124,4 +124,4 @@ def suggest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str
 def did_you_mean(word: str, candidates: Iterable[str]) -> tuple[str, ...]:
     """A hint tuple, empty when there is no close candidate."""
     best = suggest(word, candidates)
-    return (f"did you mean '{best}'?",) if best else ()
+    return (f"hint: did you mean '{best}'?",) if best else ()

@@ -136,15 +136,22 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
         path = content_dir / f"{name}.yaml"
         if path.exists() or path.is_symlink():
             data[name] = read_yaml_file(path, content_dir, diags)
-    articles = []
+    articles: list[RawArticle] = []
+    first_path: dict[str, str] = {}
     for path in sorted((content_dir / "articles").glob("*")):
-        if path.suffix != ".md":
+        if path.suffix not in (".md", ".markdown"):
             if not path.name.startswith("."):
                 diags.warning("ignored-file", "not an article (articles end in .md); ignored", SourceLocation(display_path(path)))
             continue
         article = read_article(path, content_dir, diags)
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            continue
+        if article.slug in first_path:
+            diags.error("duplicate-slug", f"two articles have the slug '{article.slug}' (the other is {first_path[article.slug]})",
+                        article.loc, ("hint: rename one of the files; the file name is the article's address",))
+            continue
+        first_path[article.slug] = article.path
+        articles.append(article)
     annotations = []
     for path in sorted((content_dir / "annotations").glob("*")):
         if path.suffix not in (".yaml", ".yml"):

@@ -298,7 +298,10 @@ def _selector(data: LMap) -> Selector:
 
 
 def _valid(name: str, document: RawDocument | None, diags: Diagnostics) -> LMap | None:
-    """The document's data when present and valid against its schema, else None."""
+    """The document's data with every invalid list item dropped (its problems reported), or None.
+
+    Validating item by item means one broken note does not hide the problems of the others.
+    """
     if document is None:
         return None
     if document.data is None:
@@ -306,14 +309,16 @@ def _valid(name: str, document: RawDocument | None, diags: Diagnostics) -> LMap 
             diags.error("empty-file", f"file is empty; it should hold the {name} (see builder/schemas/{name}.schema.json)",
                         document.loc)
         return None
-    return document.data if schema.validate(name, document.data, document.path, diags) else None
+    if schema.validate(name, document.data, document.path, diags):
+        return document.data
+    return schema.valid_part(name, document.data)
 
 
 def _unique(items: Iterable[tuple[str, SourceLocation]], what: str, diags: Diagnostics) -> None:
     first: dict[str, SourceLocation] = {}
     for key, loc in items:
         if key in first:
-            diags.error(f"duplicate-{what}", f"duplicate {what} '{key}' (first defined at {first[key]})", loc)
+            diags.error("duplicate-id", f"duplicate {what} '{key}' (first defined at {first[key]})", loc)
         else:
             first[key] = loc
 
@@ -355,23 +360,25 @@ def build_outlets_and_authors(doc: LMap | None, diags: Diagnostics) -> tuple[dic
     return outlets, authors
 
 
-def build_article(raw: RawArticle, outlets: Mapping[str, Outlet], authors: Mapping[str, Author],
+def build_article(raw: RawArticle, outlets: Mapping[str, Outlet] | None, authors: Mapping[str, Author],
                   diags: Diagnostics) -> Article | None:
+    """The checked article, or None. `outlets` is None when sources.yaml is unusable (already reported)."""
     meta = raw.meta
     if meta is None:
         if not diags.has_errors_in(raw.path):
             diags.error("missing-field", "front matter is empty; it needs title, outlet, published and genre", raw.loc)
         return None
-    if not schema.validate("article", meta, raw.path, diags):
+    if not isinstance(meta, LMap):
+        schema.validate("article", meta, raw.path, diags)
         return None
-    published = _date(meta, "published", diags)
-    ok = _ref(meta["outlet"], outlets, "outlet", meta.value_loc("outlet"), diags) if outlets else False
-    if not outlets:
-        diags.error("unknown-outlet", f"unknown outlet '{meta['outlet']}' (content/sources.yaml defines no outlets)",
-                    meta.value_loc("outlet"))
-    if meta.get("author") is not None:
-        ok = _ref(meta["author"], authors, "author", meta.value_loc("author"), diags) and ok
-    if published is None or not ok:
+    valid = schema.validate("article", meta, raw.path, diags)
+    published = _date(meta, "published", diags) if isinstance(meta.get("published"), str) else None
+    ok = outlets is not None
+    if outlets is not None and isinstance(meta.get("outlet"), str):
+        ok = _ref(meta["outlet"], outlets, "outlet", meta.value_loc("outlet"), diags)
+        if isinstance(meta.get("author"), str):
+            ok = _ref(meta["author"], authors, "author", meta.value_loc("author"), diags) and ok
+    if not valid or published is None or not ok:
         return None
     if not raw.body.strip():
         diags.error("empty-article", "article has no text below its front matter", raw.loc)
@@ -383,24 +390,36 @@ def build_article(raw: RawArticle, outlets: Mapping[str, Outlet], authors: Mappi
                    raw.body, raw.body_line, raw.path, raw.loc)
 
 
+def _check_note_rules(item: LMap, diags: Diagnostics) -> None:
+    """Rules across fields, checked on every note, valid or not, so all problems show at once."""
+    kind = item.get("kind")
+    if kind == "factcheck" and not item.get("sources"):
+        diags.error("factcheck-without-sources", "a factcheck note needs 'sources' (a list of {title, url})",
+                    item.key_loc("kind"))
+    if item.get("framing_type") and kind in ("note", "context", "factcheck"):
+        diags.error("framing-type-misplaced", f"'framing_type' belongs to framing notes, not {kind} notes",
+                    item.key_loc("framing_type"))
+
+
 def build_notes(slug: str, document: RawDocument, diags: Diagnostics) -> tuple[Note, ...]:
     data = _valid("annotations", document, diags)
+    raw_items = document.data.get("notes") if isinstance(document.data, LMap) else None
+    if isinstance(raw_items, LList):
+        for item in raw_items:
+            if isinstance(item, LMap):
+                _check_note_rules(item, diags)
+        _unique(((str(i["id"]), i.value_loc("id")) for i in raw_items if isinstance(i, LMap) and "id" in i),
+                "note id", diags)
     if data is None:
         return ()
-    notes: list[Note] = []
+    notes = []
     for item in data["notes"]:
         selector = _selector(item)
-        kind = item["kind"]
-        if kind == "factcheck" and not item.get("sources"):
-            diags.error("factcheck-without-sources", "a factcheck note needs 'sources' (a list of {title, url})",
-                        item.key_loc("kind"))
-        if item.get("framing_type") and kind != "framing":
-            diags.error("framing-type-misplaced", f"'framing_type' belongs to framing notes, not {kind} notes",
-                        item.key_loc("framing_type"))
-        note_id = item.get("id") or derive_note_id(selector, kind)
-        notes.append(Note(note_id, slug, kind, _str(item.get("framing_type")), selector, item["body"],
+        note_id = item.get("id") or derive_note_id(selector, item["kind"])
+        notes.append(Note(note_id, slug, item["kind"], _str(item.get("framing_type")), selector, item["body"],
                           item.value_loc("body"), _citations(item.get("sources")), item.loc, "id" in item))
-    _unique(((n.id, n.loc) for n in notes), "note id", diags)
+    derived = [n for n in notes if not n.explicit_id]
+    _unique(((n.id, n.loc) for n in derived), "note id (derived from the same quote and kind; give one an 'id')", diags)
     return tuple(notes)
 
 
@@ -438,13 +457,16 @@ def build_claims(doc: LMap | None, diags: Diagnostics) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def build_events(doc: LMap | None, diags: Diagnostics) -> tuple[Event, ...]:
+def build_events(doc: LMap | None, entities: Mapping[str, Entity], diags: Diagnostics) -> tuple[Event, ...]:
     if doc is None:
         return ()
     _unique(((e["id"], e.value_loc("id")) for e in doc["events"]), "event", diags)
     events = []
     for item in doc["events"]:
         start, end = _date(item, "date", diags), _date(item, "end_date", diags)
+        listed = item.get("entities") or LList(item.loc)
+        for entity_id, loc in zip(listed, listed.item_locs):
+            _ref(entity_id, entities, "entity", loc, diags)
         if start is None:
             continue
         if end is not None and end < start:
@@ -478,8 +500,6 @@ def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> N
     for event in edition.events:
         for mention in event.mentions:
             _ref(mention.article_slug, known_slugs, "article", mention.loc, diags)
-        for entity_id in event.entity_ids:
-            _ref(entity_id, edition.entities, "entity", event.loc, diags)
     for override in edition.overrides:
         _ref(override.article_slug, known_slugs, "article", override.loc, diags)
 
@@ -491,8 +511,11 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
     for name in missing:
         diags.error("missing-file", f"{name}.yaml is missing from the content directory", SourceLocation(f"{root}/{name}.yaml"))
     settings = _valid("edition", raw.data.get("edition"), diags)
-    outlets, authors = build_outlets_and_authors(_valid("sources", raw.data.get("sources"), diags), diags)
-    articles = [a for a in (build_article(r, outlets, authors, diags) for r in raw.articles) if a is not None]
+    sources_doc = raw.data.get("sources")
+    outlets, authors = build_outlets_and_authors(_valid("sources", sources_doc, diags), diags)
+    sources_ok = sources_doc is not None and not diags.has_errors_in(sources_doc.path)
+    articles = [a for a in (build_article(r, outlets if sources_ok else None, authors, diags) for r in raw.articles)
+                if a is not None]
     if not raw.articles:
         diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
     notes = {slug: build_notes(slug, document, diags) for slug, document in raw.annotations}
@@ -507,7 +530,7 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
         articles=tuple(sorted(articles, key=lambda a: (a.published, a.slug))),
         outlets=outlets, authors=authors, notes=notes, entities=entities, overrides=overrides,
         claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
-        events=build_events(_valid("timeline", raw.data.get("timeline"), diags), diags),
+        events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities, diags),
         concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
     )
     check_references(edition, raw, diags)

@@ -163,6 +163,33 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def valid_part(name: str, data: Any) -> Any:
+    """The document with invalid items of its top-level lists removed; None if its shape is wrong."""
+    top = SCHEMAS[name]
+    if not isinstance(data, LMap):
+        return None
+    kept = LMap(data.loc)
+    for key, value in data.items():
+        item_schema = top["properties"].get(key, {}).get("items")
+        if item_schema is not None and isinstance(value, LList):
+            checker = Draft202012Validator(item_schema)
+            items = LList(value.loc)
+            for item, loc in zip(value, value.item_locs):
+                if checker.is_valid(item):
+                    items.append(item)
+                    items.item_locs.append(loc)
+            value = items
+        elif key in top["properties"] and not Draft202012Validator(top["properties"][key]).is_valid(value):
+            continue
+        elif key not in top["properties"]:
+            continue
+        kept[key] = value
+        kept.key_locs[key] = data.key_loc(key)
+        kept.value_locs[key] = data.value_loc(key)
+    missing = [key for key in top.get("required", []) if key not in kept]
+    return None if missing else kept
+
+
 def validate(name: str, data: Any, path: str, diags: Diagnostics) -> bool:
     """Validate located YAML data against schema `name`. Returns True when it is valid."""
     valid = True
@@ -194,7 +221,9 @@ def _report(error: ValidationError, data: Any, path: str, diags: Diagnostics) ->
         wanted = {"object": "a mapping", "array": "a list", "string": "text", "boolean": "true or false",
                   "null": "empty"}.get(str(schema.get("type")), str(schema.get("type")))
         if not where:
-            diags.error("wrong-shape", f"the file must hold {wanted} at the top, not {_type_name(value)}", loc)
+            first = (schema.get("required") or [""])[0]
+            diags.error("wrong-shape", f"the file must hold {wanted} at the top, not {_type_name(value)}", loc,
+                        (f"hint: start the file with '{first}:'",) if first else ())
         else:
             diags.error("wrong-type", f"'{field}' must be {wanted}, not {_type_name(value)}", loc)
     elif error.validator in ("minLength", "pattern") and schema.get("minLength") and not str(value).strip():

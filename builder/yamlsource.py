@@ -58,6 +58,10 @@ class _Reject(Exception):
         self.code, self.message, self.loc, self.hints = code, message, loc, hints
 
 
+def _tag(tag: str) -> str:
+    return tag.replace(_STANDARD, "!!")
+
+
 def _loc(mark: Any, path: str, line_offset: int) -> SourceLocation:
     return SourceLocation(path, mark.line + 1 + line_offset, mark.column + 1)
 
@@ -77,7 +81,9 @@ def load_yaml(text: str, path: str, diags: Diagnostics, *, line_offset: int = 0)
         hints: list[str] = []
         if exc.context and exc.problem:
             hints.append(f"note: {exc.context}")
-        if "'\\t'" in problem:
+        lines = text.split("\n")
+        at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
+        if at_tab or "'\\t'" in problem:
             hints.append("hint: YAML does not allow tab characters for indentation; indent with spaces")
         if "expected a single document" in problem or "but found another document" in problem:
             hints.append("hint: a content file holds one YAML document; remove the extra '---'")
@@ -158,13 +164,13 @@ class _Builder:
 
     def check_tag(self, node: yaml.Node, kind: str) -> None:
         if node.tag != f"{_STANDARD}{kind}":
-            raise _Reject("yaml-tag", f"YAML tag '{node.tag}' is not allowed in content files", self.loc(node))
+            raise _Reject("yaml-tag", f"YAML tag '{_tag(node.tag)}' is not allowed in content files", self.loc(node))
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise _Reject(
                 "yaml-tag",
-                f"YAML tag '{node.tag}' is not allowed in content files",
+                f"YAML tag '{_tag(node.tag)}' is not allowed in content files",
                 self.loc(node),
                 ("hint: content files take plain strings, numbers, booleans, lists and mappings",),
             )
