@@ -20,7 +20,7 @@ class UnsafeOutput(Exception):
 
 
 def _checked(dest: PurePosixPath) -> PurePosixPath:
-    if dest.is_absolute() or any(part in ("", ".", "..") for part in dest.parts) or "\\" in str(dest):
+    if not dest.parts or dest.is_absolute() or any(part in ("", ".", "..") for part in dest.parts) or "\\" in str(dest):
         raise UnsafeOutput(f"refusing to write outside the output directory: {dest}")
     return dest
 

@@ -184,6 +184,10 @@ class Watch:
         return ([f"console error: {m}" for m in self.console] + [f"page error: {m}" for m in self.page_errors]
                 + [f"failed request: {m}" for m in self.failed] + [f"request outside the site: {m}" for m in self.outside])
 
+    def outside_request(self, url: str) -> None:
+        if url not in self.outside:
+            self.outside.append(url)
+
     def clear(self) -> None:
         for items in (self.console, self.page_errors, self.failed, self.outside):
             items.clear()
@@ -199,7 +203,7 @@ def watched_context(browser: Any, root: str, **options: Any) -> tuple[Any, Watch
         if url.startswith(watch.allowed_prefixes) or url.startswith("data:"):
             route.continue_()
         else:
-            watch.outside.append(url)
+            watch.outside_request(url)
             route.abort()
 
     context.route("**/*", route)
@@ -210,7 +214,7 @@ def watched_context(browser: Any, root: str, **options: Any) -> tuple[Any, Watch
         page.on("requestfailed", lambda request: None if request.url in watch.outside else watch.failed.append(
             f"{request.url}: {request.failure}"))
         page.on("request", lambda request: None if request.url.startswith(watch.allowed_prefixes + ("data:",))
-                or request.url in watch.outside else watch.outside.append(request.url))
+                else watch.outside_request(request.url))
         page.on("response", lambda response: watch.failed.append(f"{response.url}: HTTP {response.status}")
                 if response.status >= 400 else None)
 

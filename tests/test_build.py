@@ -1,0 +1,94 @@
+"""Whole-build properties: deterministic bytes, atomic writes, safe output paths, the CLI's contract."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from builder.assets import OutputFile
+from builder.build import Paths, build
+from builder.schema import SCHEMA_DIR, SCHEMAS
+from builder.write import UnsafeOutput, write_site
+from conftest import ROOT, snapshot, write
+
+
+def test_two_builds_are_byte_identical_whatever_the_hash_seed_and_locale(tmp_path: Path):
+    outs = []
+    for number, env in enumerate([{"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"},
+                                  {"PYTHONHASHSEED": "987", "TZ": "Asia/Tehran", "LC_ALL": "C.UTF-8"}]):
+        out = tmp_path / f"site{number}"
+        subprocess.run([sys.executable, "-m", "builder", "build", "--content", str(ROOT / "content"), "--out", str(out),
+                        "--theme", str(ROOT / "themes" / "default")], check=True, env={**os.environ, **env},
+                       capture_output=True)
+        outs.append(snapshot(out))
+    assert outs[0] == outs[1]
+    assert len(outs[0]) > 100
+
+
+def test_failed_build_leaves_previous_site_untouched(edition: Path, tmp_path: Path, run_cli):
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(edition), "--out", str(out)).code == 0
+    before = snapshot(out)
+    write(edition / "annotations" / "first-report.yaml", "notes:\n  - quote: nowhere to be found\n    kind: note\n    body: x\n")
+    result = run_cli("build", "--content", str(edition), "--out", str(out))
+    assert result.code == 1 and "quote-not-found" in result.err
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_successful_rebuild_replaces_the_site_whole(edition: Path, tmp_path: Path, run_cli):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("old")
+    assert run_cli("build", "--content", str(edition), "--out", str(out)).code == 0
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("dest", ["../escape.html", "/etc/passwd", "a/../../b.html", ".", "a\\b.html"])
+def test_nothing_is_ever_written_outside_the_output_directory(tmp_path: Path, dest: str):
+    with pytest.raises(UnsafeOutput):
+        write_site([OutputFile(PurePosixPath(dest), b"x")], tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_two_outputs_with_one_path_are_refused(tmp_path: Path):
+    with pytest.raises(UnsafeOutput):
+        write_site([OutputFile(PurePosixPath("a.html"), b"1"), OutputFile(PurePosixPath("a.html"), b"2")], tmp_path / "s")
+
+
+def test_assets_have_content_hashed_names(edition: Path, tmp_path: Path):
+    report = build(Paths(edition, tmp_path / "site", ROOT / "themes" / "default"))
+    assets = [o.dest.name for o in report.outputs if o.dest.parts[0] == "assets"]
+    assert assets and all(len(name.split(".")) == 3 and len(name.split(".")[1]) == 10 for name in assets)
+
+
+def test_schema_files_are_in_sync_with_the_code():
+    for name, schema in SCHEMAS.items():
+        on_disk = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert on_disk == schema, f"run `python -m builder schemas` to refresh {name}.schema.json"
+
+
+def test_check_writes_nothing_and_succeeds_on_the_real_content(run_cli, tmp_path: Path):
+    result = run_cli("check", "--content", str(ROOT / "content"), "--strict", cwd=tmp_path)
+    assert result.code == 0 and result.err == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_internal_errors_are_one_line_without_traceback(run_cli, monkeypatch, tmp_path: Path, edition: Path):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("builder.cli.build", explode)
+    result = run_cli("build", "--content", str(edition), "--out", str(tmp_path / "s"))
+    assert result.code == 2 and "Traceback" not in result.err and "--debug" in result.err
+    result = run_cli("build", "--content", str(edition), "--out", str(tmp_path / "s"), "--debug")
+    assert result.code == 2 and "Traceback" in result.err and "boom" in result.err
+
+
+def test_console_script_and_module_share_the_cli():
+    help_text = subprocess.run([sys.executable, "-m", "builder", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "build" in help_text and "check" in help_text

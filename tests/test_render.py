@@ -1,0 +1,130 @@
+"""Pages of the minimal fixture edition, checked by parsing the HTML."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.build import Paths, build
+from conftest import ROOT, soup, write
+
+
+@pytest.fixture
+def site(edition: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    return out
+
+
+def test_passages_are_numbered_in_reading_order(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    blocks = page.select(".article-body p, .article-body h2")
+    assert [b["id"] for b in blocks] == ["p-1", "p-2", "p-3", "p-4", "p-5"]
+    assert page.select_one("#p-4").find_parent("blockquote") is not None
+    assert page.select_one("#p-2").name == "h2"
+
+
+def test_notes_and_footnotes_share_one_numbering_in_document_order(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    refs = page.select('a[role="doc-noteref"]')
+    assert [r.get_text() for r in refs] == ["1", "2", "3"]
+    assert [r["href"] for r in refs] == ["#note-n-" + refs[0]["href"].split("-")[-1], "#note-worst-storm", "#note-fn-1"]
+    endnotes = page.select('section[role="doc-endnotes"] ol.notes-list > li')
+    assert [li["id"] for li in endnotes] == [r["href"][1:] for r in refs]
+    assert [li["value"] for li in endnotes] == ["1", "2", "3"]
+    assert "revised a week later" in endnotes[2].get_text()
+    assert "Author’s footnote" in endnotes[2].get_text()
+
+
+def test_each_endnote_links_back_to_its_reference(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    for li in page.select('section[role="doc-endnotes"] ol.notes-list > li'):
+        back = li.select_one('a[role="doc-backlink"]')
+        target = page.select_one(back["href"])
+        assert target is not None and target.get("role") == "doc-noteref"
+
+
+def test_quoted_words_are_marked_with_their_kind(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    mark = page.select_one("mark#q-worst-storm")
+    assert mark.get_text() == "the worst storm in a decade"
+    assert "kind-factcheck" in mark["class"]
+    sidenote = page.select_one('#ref-worst-storm').parent.find_next_sibling()
+    assert "sidenote" in sidenote["class"] and sidenote["aria-hidden"] == "true"
+    assert "Fact-check" in sidenote.get_text()
+    assert all(a.get("tabindex") == "-1" for a in sidenote.select("a"))
+
+
+def test_quote_across_emphasis_marks_each_piece(edition: Path, tmp_path: Path):
+    write(edition / "annotations" / "first-report.yaml", """notes:
+  - id: across
+    quote: "reached Metropolis harbour just"
+    kind: note
+    body: Crosses the emphasis.
+""")
+    out = tmp_path / "site2"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    page = soup(out / "articles" / "first-report.html")
+    pieces = page.select('mark[data-note="across"]')
+    assert "".join(p.get_text() for p in pieces) == "reached Metropolis harbour just"
+    assert len(pieces) == 3
+    assert pieces[1].find_parent("em") is not None
+
+
+def test_first_mention_links_to_the_entity_page(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    links = page.select(".article-body a.entity")
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ("../glossary/metropolis.html", "Metropolis harbour"), ("../glossary/mayor.html", "mayor")]
+
+
+def test_entity_page_shows_concordance_and_notes(site: Path):
+    page = soup(site / "glossary" / "metropolis.html")
+    assert page.h1.get_text() == "Metropolis"
+    groups = page.select(".concordance-group")
+    assert [g.h3.a["href"] for g in groups] == ["../articles/first-report.html", "../articles/second-view.html"]
+    first = groups[0].select(".concordance li")
+    assert first[0].mark.get_text() == "Metropolis harbour"
+    assert first[0].a["href"] == "../articles/first-report.html#p-1"
+    assert "worst storm" in page.get_text()  # the factcheck note links to [[metropolis]]
+
+
+def test_source_card_attributes_ratings(site: Path):
+    page = soup(site / "articles" / "first-report.html")
+    card = page.select_one(".source-card")
+    assert "Example Rater rates it Mostly reliable" in " ".join(card.get_text().split())
+    second = soup(site / "articles" / "second-view.html").select_one(".source-card")
+    assert "No independent rating found" in second.get_text()
+
+
+def test_about_page_lists_omissions(site: Path):
+    page = soup(site / "about.html")
+    rows = page.select("#first-report .omissions tbody tr")
+    assert [r.select("td")[0].get_text() for r in rows] == ["Subscribe now!"]
+
+
+def test_every_page_has_lang_title_and_canonical(site: Path):
+    for path in site.rglob("*.html"):
+        page = soup(path)
+        assert page.html["lang"] == "en"
+        assert page.title.get_text()
+        assert page.select_one('link[rel="canonical"]')["href"].startswith("https://example.org/")
+
+
+def test_no_raw_html_from_content_reaches_the_page(edition: Path, tmp_path: Path):
+    write(edition / "articles" / "second-view.md", """---
+title: "<script>alert(1)</script> {{ 7*7 }}"
+outlet: evening-star
+published: 2020-01-09
+genre: opinion
+---
+Metropolis <img src=x onerror=alert(1)> was [not](javascript:alert(1)) ready {% raw %}.
+""")
+    out = tmp_path / "site3"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    page = soup(out / "articles" / "second-view.html")
+    assert page.select("script:not([src]):not([type])") == []
+    assert page.select("img") == []
+    assert all(not a.get("href", "").startswith("javascript") for a in page.select("a"))
+    assert page.h1.get_text() == "<script>alert(1)</script> {{ 7*7 }}"
+    assert "{% raw %}" in page.select_one("#p-1").get_text()
