@@ -58,7 +58,8 @@ def trie_regex(words: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        # A space in a name matches any run of white space (the texts use no-break spaces too).
+        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -124,8 +125,8 @@ def find_mentions(parsed: ParsedArticle, index: EntityIndex, overrides: Iterable
             length = len(child.content) if child.type in ("text", "code_inline") else (1 if child.type in ("softbreak", "hardbreak") else 0)
             if child.type == "text" and not link_depth:
                 for match in index.pattern.finditer(child.content):
-                    text = match.group("name")
-                    start, end = offset + match.start(), offset + match.start() + len(text)
+                    text = " ".join(match.group("name").split())
+                    start, end = offset + match.start(), offset + match.start() + len(match.group("name"))
                     override = _override_for(local, text, passage.text, start, end)
                     owners = index.owners[text]
                     entity_id = override.entity_id if override else (owners[0] if len(owners) == 1 else None)
