@@ -52,6 +52,9 @@ class RawContent:
     articles: tuple[RawArticle, ...]
     annotations: tuple[tuple[str, RawDocument], ...]
     """(article slug named by the file, document)."""
+    article_slugs: tuple[str, ...] = ()
+    """The slug of every article file, including those that could not be read (so references to them
+    are not reported as unknown on top of the reading error)."""
 
 
 def display_path(path: Path) -> str:
@@ -138,11 +141,13 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
             data[name] = read_yaml_file(path, content_dir, diags)
     articles: list[RawArticle] = []
     first_path: dict[str, str] = {}
-    for path in sorted((content_dir / "articles").glob("*")):
+    article_slugs: list[str] = []
+    for path in sorted((content_dir / "articles").glob("*"), key=lambda p: (p.stem, p.suffix != ".md", p.name)):
         if path.suffix not in (".md", ".markdown"):
             if not path.name.startswith("."):
                 diags.warning("ignored-file", "not an article (articles end in .md); ignored", SourceLocation(display_path(path)))
             continue
+        article_slugs.append(path.stem)
         article = read_article(path, content_dir, diags)
         if article is None:
             continue
@@ -162,4 +167,4 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
         document = read_yaml_file(path, content_dir, diags)
         if slug is not None:
             annotations.append((slug, document))
-    return RawContent(display_path(content_dir), data, tuple(articles), tuple(annotations))
+    return RawContent(display_path(content_dir), data, tuple(articles), tuple(annotations), tuple(article_slugs))

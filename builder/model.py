@@ -457,7 +457,8 @@ def build_claims(doc: LMap | None, diags: Diagnostics) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
-def build_events(doc: LMap | None, entities: Mapping[str, Entity], diags: Diagnostics) -> tuple[Event, ...]:
+def build_events(doc: LMap | None, entities: Mapping[str, Entity] | None, diags: Diagnostics) -> tuple[Event, ...]:
+    """Events in date order. `entities` is None when the glossary failed to load (ids are not checked then)."""
     if doc is None:
         return ()
     _unique(((e["id"], e.value_loc("id")) for e in doc["events"]), "event", diags)
@@ -465,7 +466,7 @@ def build_events(doc: LMap | None, entities: Mapping[str, Entity], diags: Diagno
     for item in doc["events"]:
         start, end = _date(item, "date", diags), _date(item, "end_date", diags)
         listed = item.get("entities") or LList(item.loc)
-        for entity_id, loc in zip(listed, listed.item_locs):
+        for entity_id, loc in zip(listed, listed.item_locs) if entities is not None else ():
             _ref(entity_id, entities, "entity", loc, diags)
         if start is None:
             continue
@@ -488,8 +489,7 @@ def build_concepts(doc: LMap | None, diags: Diagnostics) -> tuple[Concept, ...]:
 
 def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> None:
     """Ids that point across files: annotations, accounts, mentions and entities must name real things."""
-    slugs = [a.slug for a in edition.articles]
-    known_slugs = slugs + [a.slug for a in raw.articles if a.slug not in slugs]
+    known_slugs = list(dict.fromkeys([*(a.slug for a in edition.articles), *raw.article_slugs]))
     for slug, document in raw.annotations:
         if slug not in known_slugs:
             diags.error("unknown-article", f"annotations file for an article that does not exist: '{slug}'",
@@ -519,7 +519,9 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
     if not raw.articles:
         diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
     notes = {slug: build_notes(slug, document, diags) for slug, document in raw.annotations}
-    entities, overrides = build_entities(_valid("glossary", raw.data.get("glossary"), diags), diags)
+    glossary_doc = raw.data.get("glossary")
+    entities, overrides = build_entities(_valid("glossary", glossary_doc, diags), diags)
+    glossary_ok = glossary_doc is None or not diags.has_errors_in(glossary_doc.path)
     edition = Edition(
         title=str(settings["title"]) if settings else "", subtitle=_str(settings.get("subtitle")) if settings else None,
         description=str(settings["description"]) if settings else "",
@@ -530,7 +532,7 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
         articles=tuple(sorted(articles, key=lambda a: (a.published, a.slug))),
         outlets=outlets, authors=authors, notes=notes, entities=entities, overrides=overrides,
         claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
-        events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities, diags),
+        events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities if glossary_ok else None, diags),
         concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
     )
     check_references(edition, raw, diags)

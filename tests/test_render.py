@@ -67,8 +67,9 @@ def test_quote_across_emphasis_marks_each_piece(edition: Path, tmp_path: Path):
     page = soup(out / "articles" / "first-report.html")
     pieces = page.select('mark[data-note="across"]')
     assert "".join(p.get_text() for p in pieces) == "reached Metropolis harbour just"
-    assert len(pieces) == 3
-    assert pieces[1].find_parent("em") is not None
+    assert len(pieces) >= 3  # before, inside and after the <em> (more where other anchors cut the text)
+    assert any(p.find_parent("em") is not None for p in pieces)
+    assert any(p.find_parent("em") is None for p in pieces)
 
 
 def test_first_mention_links_to_the_entity_page(site: Path):
@@ -118,7 +119,7 @@ outlet: evening-star
 published: 2020-01-09
 genre: opinion
 ---
-Metropolis <img src=x onerror=alert(1)> was [not](javascript:alert(1)) ready {% raw %}.
+Metropolis was not ready <img src=x onerror=alert(1)> [really](javascript:alert(1)) {% raw %}.
 """)
     out = tmp_path / "site3"
     build(Paths(edition, out, ROOT / "themes" / "default"))
@@ -128,3 +129,40 @@ Metropolis <img src=x onerror=alert(1)> was [not](javascript:alert(1)) ready {% 
     assert all(not a.get("href", "").startswith("javascript") for a in page.select("a"))
     assert page.h1.get_text() == "<script>alert(1)</script> {{ 7*7 }}"
     assert "{% raw %}" in page.select_one("#p-1").get_text()
+
+
+def test_claims_page_sets_accounts_side_by_side(site: Path):
+    page = soup(site / "claims.html")
+    claim = page.select_one("section.claim#readiness")
+    cells = claim.select("li.account")
+    assert [c.select_one(".who a")["href"] for c in cells] == ["articles/first-report.html", "articles/second-view.html"]
+    assert "is-silent" in cells[0]["class"] and "Silent" in cells[0].get_text()
+    assert cells[1].select_one(".quote a")["href"] == "articles/second-view.html#c-readiness"
+    assert "harbour wall" in claim.select_one(".finding").get_text()
+    article = soup(site / "articles" / "second-view.html")
+    assert article.select_one("#c-readiness") is not None
+    assert "".join(p.get_text() for p in article.select('[data-claim="readiness"]')) == "Metropolis was not ready"
+    assert article.select_one("a.claim-ref")["href"] == "../claims.html#readiness"
+
+
+def test_timeline_is_in_date_order_and_links_passages(site: Path):
+    page = soup(site / "timeline.html")
+    events = page.select("ol.timeline > li.event")
+    assert [e["id"] for e in events] == ["storm-landfall", "count"]
+    assert events[0].select_one(".mentions a")["href"] == "articles/first-report.html#p-1"
+    assert events[1].select_one(".date").get_text() == "9 January 2020 – 10 January 2020"
+    article = soup(site / "articles" / "first-report.html")
+    assert article.select_one("a.event-ref")["href"] == "../timeline.html#storm-landfall"
+
+
+def test_language_page_counts_terms_per_article_and_links_passages(site: Path):
+    page = soup(site / "language.html")
+    rows = page.select("#the-event tbody tr")
+    storm = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
+    assert storm == ["2 ( ¶1 ¶3 )", "0", "2"]
+    assert rows[0].select_one("td a")["href"] == "articles/first-report.html#p-1"
+
+
+def test_entity_page_lists_events_that_involve_it(site: Path):
+    page = soup(site / "glossary" / "metropolis.html")
+    assert page.select_one('a[href="../timeline.html#storm-landfall"]') is not None
