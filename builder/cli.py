@@ -19,12 +19,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build content/ into site/")
     check_cmd = commands.add_parser("check", help="validate everything, write nothing")
-    for command in (build_cmd, check_cmd):
+    bundle_cmd = commands.add_parser("bundle", help="build the site and zip it for offline reading")
+    for command in (build_cmd, check_cmd, bundle_cmd):
         command.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         command.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
-    build_cmd.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
-    build_cmd.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
+    for command in (build_cmd, bundle_cmd):
+        command.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
+        command.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
+    bundle_cmd.add_argument("--zip", type=Path, default=Path("dist/edition.zip"), help="zip to write (default: dist/edition.zip)")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print problems")
     commands.add_parser("schemas", help="rewrite builder/schemas/*.schema.json from builder/schema.py")
     return parser
@@ -60,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = build(Paths(args.content, args.out, args.theme), strict=args.strict)
         _print(report.diagnostics)
         print(f"built {len(report.outputs)} files into {args.out}/", file=sys.stderr)
+        if args.command == "bundle":
+            from .bundle import zip_site
+
+            count = zip_site(args.out, args.zip)
+            print(f"wrote {args.zip} ({count} files); unzip it anywhere and open edition/index.html", file=sys.stderr)
         return 0
     except BuildFailed as failure:
         _print(failure.diagnostics, fmt)

@@ -92,3 +92,15 @@ def test_internal_errors_are_one_line_without_traceback(run_cli, monkeypatch, tm
 def test_console_script_and_module_share_the_cli():
     help_text = subprocess.run([sys.executable, "-m", "builder", "--help"], capture_output=True, text=True, check=True).stdout
     assert "build" in help_text and "check" in help_text
+
+
+def test_bundle_zips_the_site_deterministically(edition: Path, tmp_path: Path, run_cli):
+    import zipfile
+
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert run_cli("bundle", "--content", str(edition), "--out", str(tmp_path / "s1"), "--zip", str(first)).code == 0
+    assert run_cli("bundle", "--content", str(edition), "--out", str(tmp_path / "s2"), "--zip", str(second)).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    names = zipfile.ZipFile(first).namelist()
+    assert "edition/index.html" in names and "edition/search-index.js" in names
+    assert len(names) == len([p for p in (tmp_path / "s1").rglob("*") if p.is_file()])
