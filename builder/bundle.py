@@ -25,6 +25,7 @@ def zip_site(site_dir: Path, zip_path: Path, folder: str = "edition") -> int:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())
+        os.chmod(temp_name, 0o644)
         os.replace(temp_name, zip_path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -54,7 +54,7 @@ class PageRenderer:
             "jsonld": None,
         }
         try:
-            html = self.env.get_template(template).render(**base, **context)
+            html = self.env.get_template(template).render({**base, **context})
         except jinja2.TemplateSyntaxError as exc:
             self.diags.error("template", f"template syntax error: {exc.message}",
                              SourceLocation(exc.filename or template, exc.lineno or 1))
@@ -67,6 +67,29 @@ class PageRenderer:
 
     def data(self, dest: str, text: str) -> None:
         self.outputs.append(OutputFile(PurePosixPath(dest), text.encode("utf-8")))
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """A JSON-LD data block: `<` escaped so no text can close the script element."""
+    return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"))
+
+
+def article_ld(site: Site, article: Any) -> Markup:
+    edition = site.edition
+    author = edition.author_of(article)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle" if article.genre == "report" else "OpinionNewsArticle"
+        if article.genre == "opinion" else "AnalysisNewsArticle",
+        "headline": article.title, "datePublished": article.published.isoformat(), "inLanguage": edition.language,
+        "publisher": {"@type": "Organization", "name": edition.outlet_of(article).name},
+        "url": f"{edition.base_url}articles/{article.slug}.html",
+        "isPartOf": {"@type": "CreativeWork", "name": edition.title, "url": edition.base_url},
+    }
+    if author:
+        data["author"] = {"@type": "Person", "name": author.name}
+    if article.url:
+        data["sameAs"] = article.url
+    return json_ld(data)
 
 
 def edition_summary(site: Site) -> str:
@@ -82,13 +105,16 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     articles = edition.articles
     pages.page("index.html", "index.html", title=edition.title, section="home",
                summary=edition_summary(site), articles=[_card(site, a) for a in articles],
-               lede=Markup(site.rich.block(edition.description, "")))
+               lede=Markup(site.rich.block(edition.description, "")),
+               jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
+                               "url": edition.base_url, "inLanguage": edition.language,
+                               "description": edition_summary(site)}))
     for number, article in enumerate(articles):
         view = article_view(site, article)
         pages.page(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
                    summary=f"{edition.outlet_of(article).name}, {long_date(article.published)}: annotated edition with "
                                f"{len(view['notes'])} notes.",
-                   previous=articles[number - 1] if number else None,
+                   previous=articles[number - 1] if number else None, jsonld=article_ld(site, article),
                    next=articles[number + 1] if number + 1 < len(articles) else None, **view)
     concordances = concordance(site)
     backlinks = note_backlinks(site)

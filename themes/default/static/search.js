@@ -1,6 +1,8 @@
 /* Full-text search over window.EDITION_SEARCH (search-index.js, a classic script: works over file://).
    Case, accents, apostrophe styles and hyphens are folded; a query that is one spelling of an entity
-   also finds every other spelling of it. Results are built with textContent, never innerHTML. */
+   also finds every other spelling of it, and so does a first name or a surname of one entity only
+   ("Qassim", "abdul mahdi"). The entity the query names is listed first.
+   Results are built with textContent, never innerHTML. */
 (function () {
   "use strict";
   var index = window.EDITION_SEARCH;
@@ -30,7 +32,7 @@
   function foldQuery(text) { return fold(text).text.replace(/\s+/g, " ").trim(); }
 
   var spellings = index.spellings.map(function (entry) {
-    return entry[1].map(foldQuery);
+    return { id: entry[0], names: entry[1].map(foldQuery) };
   });
   var folded = [];
   function docText(i) {
@@ -38,22 +40,38 @@
     return folded[i];
   }
 
-  /* Each group is a list of alternatives; a document matches when every group matches. */
-  function groupsFor(query) {
+  /* Each group is a list of alternatives; a document matches when every group matches.
+     `named` collects the ids of the entities the query names. */
+  function groupsFor(query, named) {
     var q = foldQuery(query);
     if (!q) return [];
-    var whole = expand(q);
+    var whole = expand(q, named);
     if (whole.length > 1) return [whole];
-    return q.split(" ").filter(Boolean).map(expand);
+    return q.split(" ").filter(Boolean).map(function (term) { return expand(term, named); });
   }
-  function expand(term) {
+  /* Is term the first or last whole word(s) of name? ("qassim" of "qassim soleimani") */
+  function namePart(name, term) {
+    return name.length > term.length &&
+      (name.indexOf(term + " ") === 0 || name.slice(-term.length - 1) === " " + term);
+  }
+  function expand(term, named) {
+    var matched = spellings.filter(function (entity) { return entity.names.indexOf(term) !== -1; });
+    if (!matched.length && term.length >= 4) {
+      matched = spellings.filter(function (entity) {
+        return entity.names.some(function (name) { return namePart(name, term); });
+      });
+      if (matched.length > 1) matched = []; /* "Mahdi" names two people: search for the word only */
+    }
     var alternatives = [term];
-    spellings.forEach(function (names) {
-      if (names.indexOf(term) !== -1) {
-        names.forEach(function (n) { if (alternatives.indexOf(n) === -1) alternatives.push(n); });
-      }
+    matched.forEach(function (entity) {
+      named[entity.id] = true;
+      entity.names.forEach(function (n) { if (alternatives.indexOf(n) === -1) alternatives.push(n); });
     });
     return alternatives;
+  }
+  function rank(doc, named) {
+    if (doc[2] !== "entity") return 2;
+    return named[doc[0].replace(/^glossary\/|\.html$/g, "")] ? 0 : 1;
   }
   function find(text, alternatives) {
     var best = null;
@@ -85,7 +103,8 @@
 
   function run() {
     var query = input.value;
-    var groups = groupsFor(query);
+    var named = {};
+    var groups = groupsFor(query, named);
     list.textContent = "";
     if (!groups.length) { status.textContent = ""; return; }
     var results = [];
@@ -95,7 +114,7 @@
         var hit = find(f.text, groups[g]);
         if (!hit) ok = false; else if (!first) first = hit;
       }
-      if (ok) results.push({ doc: index.docs[i], hit: first, f: f, rank: index.docs[i][2] === "entity" ? 0 : 1 });
+      if (ok) results.push({ doc: index.docs[i], hit: first, f: f, rank: rank(index.docs[i], named) });
     }
     results.sort(function (a, b) { return a.rank - b.rank; });
     status.textContent = results.length ? (results.length + (results.length === 1 ? " result" : " results") +
