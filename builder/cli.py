@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
     bundle_cmd.add_argument("--zip", type=Path, default=Path("dist/edition.zip"), help="zip to write (default: dist/edition.zip)")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print problems")
+    serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild and reload on every change")
+    serve_cmd.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+    serve_cmd.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
+    serve_cmd.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     commands.add_parser("schemas", help="rewrite builder/schemas/*.schema.json from builder/schema.py")
     return parser
 
@@ -56,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     fmt = getattr(args, "format", "text")
     try:
+        if args.command == "serve":
+            from .serve import serve
+
+            serve(Paths(args.content, args.out, args.theme), args.port,
+                  log=lambda line: print(line, file=sys.stderr, flush=True))
+            return 0
         if args.command == "check":
             report = build(Paths(args.content, Path("site"), Path("themes/default")), write=False, strict=args.strict)
             _print(report.diagnostics, fmt)

@@ -1,0 +1,93 @@
+"""Search over file:// (no server, no fetch): every spelling finds the person and the passages of
+every article that names him, whatever spelling the article uses."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ARTICLE_SLUGS, CONTENT
+
+SOLEIMANI = re.compile(r"Sol[ae]imani|Suleimani", re.IGNORECASE)
+
+
+def passages(hrefs: list[str]) -> dict[str, list[str]]:
+    """article slug -> passage ids among the result links."""
+    found: dict[str, list[str]] = {}
+    for href in hrefs:
+        match = re.fullmatch(r"articles/([a-z0-9-]+)\.html#(p-[0-9a-z-]+)", href)
+        if match:
+            found.setdefault(match[1], []).append(match[2])
+    return found
+
+
+def search(page, query: str) -> tuple[str, list[str]]:
+    page.fill("#search-input", query)
+    page.wait_for_function("q => document.getElementById('search-status').textContent.includes(q)", arg=query.strip())
+    status = page.text_content("#search-status") or ""
+    hrefs = page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+    return status, hrefs
+
+
+@pytest.fixture
+def search_page(open_page, file_root):
+    page, watch = open_page(file_root)
+    page.goto(file_root + "search.html")
+    yield page
+    assert not watch.problems(), watch.problems()
+
+
+# Every article names him, each in its own spelling; the test below checks that assumption first.
+SOLEIMANI_ARTICLES = ["magnier-iranian-messages", "canary-iran-responds", "arms-race-war-started-in-iraq",
+                      "al-khafaji-escalation", "iran-strikes-two-bases"]
+
+
+def test_the_articles_name_soleimani():
+    for slug in SOLEIMANI_ARTICLES:
+        assert SOLEIMANI.search((CONTENT / "articles" / f"{slug}.md").read_text(encoding="utf-8")), slug
+
+
+@pytest.mark.parametrize("query", ["Suleimani", "Soleimani", "Qassim"])
+def test_any_spelling_finds_soleimani_everywhere(search_page, query):
+    status, hrefs = search(search_page, query)
+    assert hrefs and hrefs[0] == "glossary/qasem-soleimani.html", f"{status}: the person should come first: {hrefs[:5]}"
+    found = passages(hrefs)
+    missing = [slug for slug in SOLEIMANI_ARTICLES if slug not in found]
+    assert not missing, f"“{query}” finds no passage in {missing} ({status})"
+
+
+def test_ayn_al_assad_finds_every_spelling_of_the_base(search_page):
+    status, hrefs = search(search_page, "Ayn al-Assad")
+    assert hrefs[0] == "glossary/ain-al-asad.html", hrefs[:5]
+    found = passages(hrefs)
+    texts = {slug: (CONTENT / "articles" / f"{slug}.md").read_text(encoding="utf-8") for slug in ARTICLE_SLUGS}
+    # The articles write it "Ain al-Assad" (Magnier), "Ein al-Assad" (Al-Khafaji) and "Al-Asad" (the AP summary).
+    assert "Ein al-Assad" in texts["al-khafaji-escalation"] and "Al-Asad" in texts["iran-strikes-two-bases"]
+    for slug in ["magnier-iranian-messages", "al-khafaji-escalation", "iran-strikes-two-bases"]:
+        assert slug in found, f"no passage of {slug} for “Ayn al-Assad” ({status})"
+
+
+def test_abdul_mahdi_finds_abdel_mahdi(search_page):
+    status, hrefs = search(search_page, "abdul mahdi")
+    assert hrefs[0] == "glossary/adil-abdul-mahdi.html", hrefs[:5]
+    found = passages(hrefs)
+    # "Abdel Mahdi" (Magnier), "Abdul-Mahdi" (The Canary), "Abdul Mahdi" (the AP summary).
+    for slug in ["magnier-iranian-messages", "canary-iran-responds", "iran-strikes-two-bases"]:
+        assert slug in found, f"no passage of {slug} for “abdul mahdi” ({status})"
+
+
+def test_nonsense_finds_nothing(search_page):
+    status, hrefs = search(search_page, "qwzxv plorb")
+    assert hrefs == [] and status.startswith("No results"), status
+
+
+def test_query_in_the_address(open_page, file_root):
+    page, watch = open_page(file_root)
+    page.goto(file_root + "search.html?q=Kirkuk")
+    page.wait_for_selector("#search-results li")
+    assert page.input_value("#search-input") == "Kirkuk"
+    hrefs = page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs[0] == "glossary/kirkuk.html"
+    assert {"al-khafaji-escalation", "arms-race-war-started-in-iraq"} <= passages(hrefs).keys()
+    assert "for “Kirkuk”" in page.text_content("#search-status")
+    assert not watch.problems(), watch.problems()
