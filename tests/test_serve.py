@@ -20,7 +20,7 @@ def test_preview_reports_problems_then_clears_them(edition: Path, tmp_path: Path
     write(edition / "annotations" / "first-report.yaml", good.replace("in a decade", "in a decad e"))
     preview.rebuild()
     overlay = BeautifulSoup(preview.problems, "html.parser")
-    assert "content/annotations/first-report.yaml:3:12" in overlay.get_text()
+    assert "content/annotations/first-report.yaml:4:12" in overlay.get_text()
     assert "did you mean" in overlay.get_text()
     assert overlay.select("pre") and "in a decad e" in overlay.select_one("pre").get_text()
     assert any("quote-not-found" in line for line in lines)
