@@ -37,6 +37,11 @@ class BuildReport:
 
 
 def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis]]:
+    edition, analyses, _ = analyse_content(paths, diags)
+    return edition, analyses
+
+
+def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis], str | None]:
     """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
     raw = load.read_content(paths.content, diags)
     edition = model.build_edition(raw, diags)
@@ -58,13 +63,13 @@ def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, 
     if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
         check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
     diags.raise_if_errors()
-    return edition, analyses
+    return edition, analyses, raw.guide
 
 
 def build(paths: Paths, *, write: bool = True, strict: bool = False) -> BuildReport:
     """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors."""
     diags = Diagnostics()
-    edition, analyses = analyse(paths, diags)
+    edition, analyses, guide = analyse_content(paths, diags)
     if strict:
         for warning in list(diags.items):
             diags.error(warning.code, warning.message, warning.location, warning.hints)
@@ -76,7 +81,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False) -> BuildRep
         diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
         diags.raise_if_errors()
     manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
-    outputs = render_site(Site(edition, analyses), make_env(paths.theme), manifest, diags)
+    outputs = render_site(Site(edition, analyses), make_env(paths.theme), manifest, diags, guide)
     diags.raise_if_errors()
     write_site(outputs, paths.out)
     return BuildReport(tuple(diags.sorted()), tuple(outputs))

@@ -52,6 +52,8 @@ class RawContent:
     articles: tuple[RawArticle, ...]
     annotations: tuple[tuple[str, RawDocument], ...]
     """(article slug named by the file, document)."""
+    guide: str | None = None
+    """The editor's guide (docs/editing.md beside the content directory), built into the site when present."""
     article_slugs: tuple[str, ...] = ()
     """The slug of every article file, including those that could not be read (so references to them
     are not reported as unknown on top of the reading error)."""
@@ -167,4 +169,6 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
         document = read_yaml_file(path, content_dir, diags)
         if slug is not None:
             annotations.append((slug, document))
-    return RawContent(display_path(content_dir), data, tuple(articles), tuple(annotations), tuple(article_slugs))
+    guide_path = content_dir.absolute().parent / "docs" / "editing.md"
+    guide = read_text(guide_path, guide_path.parent, diags) if guide_path.is_file() else None
+    return RawContent(display_path(content_dir), data, tuple(articles), tuple(annotations), guide, tuple(article_slugs))

@@ -98,7 +98,38 @@ def edition_summary(site: Site) -> str:
     return plain_text(site.md, site.edition.description)
 
 
-def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics) -> list[OutputFile]:
+def render_guide(markdown: str) -> Markup:
+    """The editor's guide: Markdown with code blocks highlighted by Pygments (CSS classes, no inline styles)."""
+    from markdown_it import MarkdownIt
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    def fence(code: str, lang: str, attrs: str) -> str:
+        try:
+            lexer = get_lexer_by_name(lang or "text")
+        except ClassNotFound:
+            lexer = get_lexer_by_name("text")
+        return highlight(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+
+    md = MarkdownIt("commonmark", {"html": False, "highlight": fence}).enable("table")
+    tokens = md.parse(markdown)
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            slug = "-".join("".join(c if c.isalnum() else " " for c in tokens[index + 1].content.lower()).split()) or "h"
+            unique, number = slug, 1
+            while unique in used:
+                number += 1
+                unique = f"{slug}-{number}"
+            used.add(unique)
+            token.attrSet("id", unique)
+    return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics,
+                guide: str | None = None) -> list[OutputFile]:
     """Every page of the edition plus its data files, in a fixed order."""
     edition = site.edition
     pages = PageRenderer(env, site, manifest, diags)
@@ -142,6 +173,10 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     pages.page("about.html", "about.html", title="About this edition", section="about",
                summary="Editorial method, provenance of every article and every omission.",
                method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    if guide:
+        pages.page("guide.html", "guide.html", title="Editor’s guide", section="about",
+                   summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
+                   guide=render_guide(guide))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
     pages.data("search-index.js", search_index_script(site))
