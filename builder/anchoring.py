@@ -40,24 +40,19 @@ class NormalText:
     """origin[i] = offset in the original text of normalised character i."""
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def normalise(text: str) -> NormalText:
-    out: list[str] = []
+    """Collapse white space runs to one space (and trim), keeping the map back to original offsets."""
+    words: list[str] = []
     origin: list[int] = []
-    previous_space = True  # drop leading white space
-    for offset, char in enumerate(text):
-        if char.isspace():
-            if previous_space:
-                continue
-            out.append(" ")
-            previous_space = True
-        else:
-            out.append(char)
-            previous_space = False
-        origin.append(offset)
-    while out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    return NormalText("".join(out), tuple(origin))
+    for match in _NON_SPACE.finditer(text):
+        if words:
+            origin.append(match.start() - 1)  # the collapsed space stands for the last white space before the word
+        words.append(match.group())
+        origin.extend(range(match.start(), match.end()))
+    return NormalText(" ".join(words), tuple(origin))
 
 
 def collapse(text: str) -> str:

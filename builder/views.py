@@ -56,10 +56,16 @@ class Site:
     analyses: Mapping[str, ArticleAnalysis]
     rich: RichText = field(init=False)
     md: Any = field(init=False)
+    _relations: Any = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.rich = RichText({e.id: e.name for e in self.edition.entities.values()})
         self.md = make_parser()
+
+    def relations(self) -> "Relations":
+        if self._relations is None:
+            self._relations = build_relations(self)
+        return self._relations
 
     def passage_url(self, slug: str, passage: int, root: str) -> str:
         return f"{root}articles/{slug}.html#{self.analyses[slug].parsed.passages[passage].id}"
@@ -229,24 +235,55 @@ def _mentioned_entities(edition: Edition, counts: Counter[str]) -> list[dict[str
             for t in TYPE_LABELS if t in groups]
 
 
+RELATED_LIMIT = 6
+COMMON_ENTITY_SHARE = 0.2
+"""An entity named by more than this share of the articles says nothing about how two are related."""
+
+
 def related_articles(site: Site, article: Article) -> list[dict[str, Any]]:
-    mine = site.analyses[article.slug]
-    my_entities = {m.entity_id for m in mine.mentions}
-    my_events = {e for e, _ in mine.events}
-    my_claims = set(mine.claims)
-    related = []
-    for other in site.edition.articles:
-        if other.slug == article.slug:
-            continue
-        theirs = site.analyses[other.slug]
-        shared_entities = my_entities & {m.entity_id for m in theirs.mentions}
-        shared_events = my_events & {e for e, _ in theirs.events}
-        shared_claims = my_claims & set(theirs.claims)
-        score = len(shared_entities) + 2 * len(shared_events) + 3 * len(shared_claims)
-        if score:
-            related.append({"article": other, "outlet": site.edition.outlet_of(other), "score": score,
-                            "entities": len(shared_entities), "events": len(shared_events), "claims": len(shared_claims)})
-    return sorted(related, key=lambda r: (-r["score"], r["article"].slug))
+    """The articles sharing most claims, events and distinctive entities (an inverted index, not all pairs)."""
+    index = site.relations()
+    scores: Counter[str] = Counter()
+    shared: dict[str, Counter[str]] = defaultdict(Counter)
+    for kind, weight in (("claims", 3), ("events", 2), ("entities", 1)):
+        for key in index.keys_of[article.slug][kind]:
+            for other in index.holders[kind][key]:
+                if other != article.slug:
+                    scores[other] += weight
+                    shared[other][kind] += 1
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:RELATED_LIMIT]
+    by_slug = {a.slug: a for a in site.edition.articles}
+    return [{"article": by_slug[slug], "outlet": site.edition.outlet_of(by_slug[slug]), "score": score,
+             "entities": shared[slug]["entities"], "events": shared[slug]["events"], "claims": shared[slug]["claims"]}
+            for slug, score in ranked]
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """For related articles: what each article involves, and which articles involve each thing."""
+
+    keys_of: dict[str, dict[str, set[str]]]
+    holders: dict[str, dict[str, list[str]]]
+
+
+def build_relations(site: Site) -> Relations:
+    keys_of: dict[str, dict[str, set[str]]] = {}
+    holders: dict[str, dict[str, list[str]]] = {"claims": defaultdict(list), "events": defaultdict(list),
+                                                 "entities": defaultdict(list)}
+    for article in site.edition.articles:
+        analysis = site.analyses[article.slug]
+        keys = {"claims": set(analysis.claims), "events": {e for e, _ in analysis.events},
+                "entities": {m.entity_id for m in analysis.mentions}}
+        keys_of[article.slug] = keys
+        for kind, values in keys.items():
+            for value in sorted(values):
+                holders[kind][value].append(article.slug)
+    limit = max(2, int(COMMON_ENTITY_SHARE * len(site.edition.articles)))
+    if len(site.edition.articles) > 10:
+        common = {e for e, slugs in holders["entities"].items() if len(slugs) > limit}
+        for keys in keys_of.values():
+            keys["entities"] -= common
+    return Relations(keys_of, holders)
 
 
 def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:

@@ -97,4 +97,4 @@ def test_empty_quote_is_an_error():
 def test_normalise_maps_back_to_original_offsets():
     normal = normalise("  a \u00a0 b\n c ")
     assert normal.text == "a b c"
-    assert [normal.origin[i] for i in range(len(normal.text))] == [2, 3, 6, 7, 9]
+    assert [normal.origin[i] for i in range(len(normal.text))] == [2, 5, 6, 8, 9]
