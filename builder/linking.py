@@ -168,6 +168,12 @@ def _markdown_fields(edition: Edition) -> Iterable[tuple[str, SourceLocation]]:
         yield claim.finding, claim.loc
     for event in edition.events:
         yield event.description, event.loc
+    for outlet in edition.outlets.values():
+        if outlet.notes:
+            yield outlet.notes, outlet.loc
+    for concept in edition.concepts:
+        if concept.description:
+            yield concept.description, concept.loc
 
 
 def _at(loc: SourceLocation, text: str, position: int) -> SourceLocation:
