@@ -21,7 +21,9 @@ site: $(STAMP)
 check: $(STAMP)
 	$(PY) -m builder check --content content
 
+# The browser tests need chromium, java and node_modules/ (axe-core, vnu-jar): see .ci/install-browser-deps.
 test: $(STAMP)
+	.ci/install-browser-deps
 	$(PY) -m pytest
 
 clean:

@@ -111,7 +111,8 @@ def render_guide(markdown: str) -> Markup:
             lexer = get_lexer_by_name(lang or "text")
         except ClassNotFound:
             lexer = get_lexer_by_name("text")
-        return highlight(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+        # Our own <pre>, so markdown-it does not wrap the highlighted block in a second one.
+        return f'<pre class="highlight"><code>{highlight(code, lexer, HtmlFormatter(nowrap=True))}</code></pre>\n'
 
     md = MarkdownIt("commonmark", {"html": False, "highlight": fence}).enable("table")
     tokens = md.parse(markdown)

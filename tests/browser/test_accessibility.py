@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ARTICLE_SLUGS, PAGE_TYPES
+from .support import ARTICLE_SLUGS, PAGE_TYPES
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -17,7 +17,7 @@ CASES = ([pytest.param(path, 1280, "light", id=f"{path}-1280") for path in PAGE_
          + [pytest.param(path, 1280, "dark", id=f"{path}-dark")
             for path in ["index.html", *[f"articles/{slug}.html" for slug in ARTICLE_SLUGS], "glossary/index.html",
                          "glossary/qasem-soleimani.html", "sources.html", "claims.html", "timeline.html", "language.html",
-                         "search.html", "about.html"]])
+                         "search.html", "about.html", *[p for p in PAGE_TYPES if p == "guide.html"]]])
 
 
 def run_axe(page, axe_source: str) -> list[dict]:

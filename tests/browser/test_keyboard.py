@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTICLE_SLUGS
+from .support import ARTICLE_SLUGS
 
 ARTICLE = "articles/magnier-iranian-messages.html"
 FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]"
@@ -24,8 +24,10 @@ def test_every_note_reference_is_reachable_by_tab(open_page, file_root, slug):
     page.evaluate("""() => { window.tabbed = [];
         document.addEventListener('focusin', e => window.tabbed.push(e.target.id || e.target.tagName)); }""")
     stops = page.evaluate(f"document.querySelectorAll('{FOCUSABLE}').length")
-    for _ in range(stops + 3):
+    for presses in range(1, stops + 4):
         page.keyboard.press("Tab")
+        if presses % 25 == 0 and page.evaluate("id => window.tabbed.includes(id)", refs[-1]):
+            break
     tabbed = page.evaluate("window.tabbed")
     reached = [ident for ident in tabbed if ident in refs]
     assert reached[:len(refs)] == refs, f"not reached by Tab, or out of order: {sorted(set(refs) - set(reached))}"
@@ -89,7 +91,8 @@ def test_tab_onto_a_name_shows_its_card_and_escape_hides_it(open_page, file_root
             break
     else:
         pytest.fail("no entity link reached by Tab")
-    link = page.locator("a.entity:focus")
+    page.evaluate("document.activeElement.setAttribute('data-test-focused', '')")
+    link = page.locator("[data-test-focused]")
     card = page.locator("#entity-card")
     assert card.is_visible(), "focus on a name shows no preview card"
     assert link.get_attribute("aria-describedby") == "entity-card"
@@ -104,7 +107,7 @@ def test_tab_onto_a_name_shows_its_card_and_escape_hides_it(open_page, file_root
     assert card.count() == 0 or card.is_hidden(), "Escape did not hide the card"
     describedby = link.get_attribute("aria-describedby")
     assert describedby is None or page.locator(f"#{describedby}").count(), "aria-describedby points at nothing"
-    assert page.evaluate("document.activeElement.matches('a.entity')"), "Escape moved the focus"
+    assert page.evaluate("document.activeElement.hasAttribute('data-test-focused')"), "Escape moved the focus"
     assert not watch.problems(), watch.problems()
 
 

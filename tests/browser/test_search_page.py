@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ARTICLE_SLUGS, CONTENT
+from .support import ARTICLE_SLUGS, CONTENT
 
 SOLEIMANI = re.compile(r"Sol[ae]imani|Suleimani", re.IGNORECASE)
 

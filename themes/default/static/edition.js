@@ -80,7 +80,7 @@
   }
 
   /* Entity preview cards: on hover or focus of a linked name; Escape or leaving closes them. */
-  var cards = null, card = null, hideTimer = null;
+  var cards = null, card = null, cardOwner = null, hideTimer = null;
   function loadCards() {
     var data = doc.getElementById("entity-cards");
     if (!data) return {};
@@ -88,6 +88,8 @@
   }
   function hideCard() {
     if (card) { card.remove(); card = null; }
+    /* aria-describedby must never point at a card that is gone (Escape, or another name's card) */
+    if (cardOwner) { cardOwner.removeAttribute("aria-describedby"); cardOwner = null; }
   }
   function showCard(link) {
     var info = cards[link.getAttribute("data-entity")];
@@ -105,6 +107,7 @@
     card.addEventListener("mouseleave", function () { hideTimer = setTimeout(hideCard, 150); });
     doc.body.appendChild(card);
     link.setAttribute("aria-describedby", "entity-card");
+    cardOwner = link;
     var box = link.getBoundingClientRect();
     var left = Math.min(window.scrollX + box.left, window.scrollX + doc.documentElement.clientWidth - card.offsetWidth - 8);
     card.style.left = Math.max(8, left) + "px";
@@ -116,7 +119,7 @@
       link.addEventListener("mouseenter", function () { clearTimeout(hideTimer); showCard(link); });
       link.addEventListener("mouseleave", function () { hideTimer = setTimeout(hideCard, 150); });
       link.addEventListener("focus", function () { showCard(link); });
-      link.addEventListener("blur", function () { hideCard(); link.removeAttribute("aria-describedby"); });
+      link.addEventListener("blur", hideCard);
     });
   }
 
