@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
 
 
 def test_every_page_is_valid_html(vnu_command, site_dir, html_files):
@@ -24,24 +23,8 @@ def test_every_page_is_valid_html(vnu_command, site_dir, html_files):
     warnings = [m for m in messages if m not in errors]
     for message in warnings:
         print(f"vnu {message.get('subType', message['type'])}: {where(message)}: {message['message']}")
-    known = [m for m in errors if known_builder_bug(m)]
-    errors = [m for m in errors if m not in known]
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(
         f"{where(m)}: {m['message']}\n    {m.get('extract', '')!r}" for m in errors)
     assert len(html_files) > 20
-    if known:
-        pytest.xfail(f"{len(known)} errors from a known builder bug: {GUIDE_NESTED_PRE}")
     assert result.returncode == 0, result.stderr
 
-
-# builder/render.py render_guide(): markdown-it wraps the highlighter's output in <pre><code> unless it
-# starts with "<pre"; Pygments' output starts with <div class="highlight">, so every code block of the
-# guide is <pre><code><div class="highlight"><pre><code>…, which is invalid. Needs a builder change.
-GUIDE_NESTED_PRE = ("the editor's guide nests Pygments' <div class=highlight><pre> inside markdown-it's <pre><code> "
-                    "(builder/render.py render_guide: return '<pre class=\"highlight\"><code>' + "
-                    "highlight(code, lexer, HtmlFormatter(nowrap=True)) + '</code></pre>')")
-
-
-def known_builder_bug(message: dict) -> bool:
-    return (message.get("url", "").endswith("/guide.html")
-            and "not allowed as child of element “code”" in message.get("message", ""))
