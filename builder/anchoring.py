@@ -128,8 +128,7 @@ def anchor_selector(index: PassageIndex, selector: Selector, what: str, diags: D
                     f"{what}: the quote occurs in '{article.slug}' but not with the given prefix/suffix",
                     selector.loc, _occurrence_hints(index, found, exact))
     elif not chosen:
-        diags.error("quote-not-found", f"{what}: quote not found in article '{article.slug}'", selector.loc,
-                    _closest_hints(index, exact))
+        return reanchor(index, selector, exact, what, diags)
     else:
         diags.error("quote-ambiguous",
                     f"{what}: quote occurs {len(chosen)} times in '{article.slug}'; add a prefix or suffix to choose one",
@@ -142,50 +141,128 @@ def _occurrence_hints(index: PassageIndex, found: list[tuple[int, int]], exact: 
             for p, s in found]
 
 
-def _closest_hints(index: PassageIndex, exact: str) -> list[str]:
+REANCHOR_MIN = 0.8
+"""How similar (difflib ratio) edited words must be to a note's quote for the note to follow them."""
+REANCHOR_MARGIN = 0.08
+"""A runner-up this close to the best match elsewhere means look-alike passages: orphan, never guess."""
+WIDTH_PENALTY = 0.05
+_EDGE = "“”\"‘’'()[]{},;:"
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyMatch:
+    """A run of words similar to a quote that is not in the text as written."""
+
+    ratio: float
+    passage: int
+    start: int
+    end: int
+    """[start, end) in the passage's normalised text."""
+    text: str
+
+
+def fuzzy_matches(index: PassageIndex, exact: str) -> list[FuzzyMatch]:
+    """Runs of words like `exact`, best first, at most one per place.
+
+    Only windows that share a word with the quote are scored (a word index per passage), so this stays
+    fast on long articles; each window is scored with difflib's ratio and trimmed of quotation marks
+    the quote itself does not have.
+    """
+    quote_words = exact.split(" ")
+    size = len(quote_words)
+    keys: dict[str, list[int]] = {}
+    for position, word in enumerate(quote_words):
+        key = word.strip(_EDGE).casefold()
+        if len(key) >= 3 or size <= 2:
+            keys.setdefault(key, []).append(position)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(exact)
+    found: dict[tuple[int, int], FuzzyMatch] = {}
+    for number, normal in enumerate(index.normal):
+        words = normal.text.split(" ")
+        starts, offset = [], 0
+        for word in words:
+            starts.append(offset)
+            offset += len(word) + 1
+        seeds = {i - j for i, word in enumerate(words) for j in keys.get(word.strip(_EDGE).casefold(), ())}
+        for seed in seeds:
+            for begin in (seed - 1, seed, seed + 1):
+                for width in (size - 1, size, size + 1):
+                    if begin < 0 or width < 1 or begin + width > len(words):
+                        continue
+                    first, last = begin, begin + width - 1
+                    lo, hi = starts[first], starts[last] + len(words[last])
+                    text = normal.text[lo:hi]
+                    trimmed_lo = lo + (len(text) - len(text.lstrip(_EDGE)) if exact[0] not in _EDGE else 0)
+                    trimmed_hi = hi - (len(text) - len(text.rstrip(_EDGE + ".!?…")) if exact[-1] not in _EDGE + ".!?…" else 0)
+                    if trimmed_hi <= trimmed_lo:
+                        continue
+                    candidate = normal.text[trimmed_lo:trimmed_hi]
+                    matcher.set_seq1(candidate)
+                    # An edit rarely changes how many words a quote spans: other widths must be clearly better.
+                    ratio = matcher.ratio() - (0.0 if width == size else WIDTH_PENALTY)
+                    place = (number, seed)
+                    if place not in found or ratio > found[place].ratio:
+                        found[place] = FuzzyMatch(ratio, number, trimmed_lo, trimmed_hi, candidate)
+    ranked = sorted(found.values(), key=lambda m: (-m.ratio, m.passage, m.start))
+    distinct: list[FuzzyMatch] = []
+    for match in ranked:
+        if all(match.passage != d.passage or match.end <= d.start or match.start >= d.end for d in distinct):
+            distinct.append(match)
+    return distinct
+
+
+def _same_span(index: PassageIndex, match: FuzzyMatch, size: int) -> str:
+    """The suggestion to paste: as many words as the quote, from where the best match starts."""
+    words = index.normal[match.passage].text[match.start:].split(" ")
+    return " ".join(words[:size]).rstrip(_EDGE + ".!?…")
+
+
+def _context_score(index: PassageIndex, match: FuzzyMatch, selector: Selector) -> float:
+    """How well the text around a fuzzy match agrees with the selector's prefix and suffix (1.0 if none)."""
+    scores = []
+    prefix, suffix = collapse(selector.prefix), collapse(selector.suffix)
+    if prefix:
+        before = index.before(match.passage, match.start, len(prefix) + 1).rstrip()[-len(prefix):]
+        scores.append(difflib.SequenceMatcher(None, before, prefix).ratio())
+    if suffix:
+        after = index.after(match.passage, match.end, len(suffix) + 1).lstrip()[:len(suffix)]
+        scores.append(difflib.SequenceMatcher(None, after, suffix).ratio())
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+def reanchor(index: PassageIndex, selector: Selector, exact: str, what: str, diags: Diagnostics) -> Anchor | None:
+    """The quote is not in the text as written: follow a small edit, or report the note as orphaned."""
+    article = index.parsed.article
     folded = exact.translate(_QUOTE_FOLD)
     for number, normal in enumerate(index.normal):
         position = normal.text.translate(_QUOTE_FOLD).find(folded)
         if position != -1:
             actual = normal.text[position : position + len(exact)]
-            return [f"hint: the text has different quotation marks or apostrophes: \"{actual}\" "
-                    f"(paragraph {index.parsed.passages[number].number})"]
-    best = closest_passage(index, exact)
-    if best is None:
-        return []
-    passage, text, ratio = best
-    if "\n" in exact or ratio < 0.5:
-        return [f"hint: a quote must lie within one paragraph; closest passage is in paragraph {passage.number}: \"{text}\""]
-    return [f"hint: did you mean \"{text}\" (paragraph {passage.number})?"]
-
-
-_EDGE = "“”\"‘’'()[]{},;:"
-
-
-def closest_passage(index: PassageIndex, exact: str) -> tuple[Passage, str, float] | None:
-    """The run of words in the article most similar to `exact`: the passage to paste.
-
-    The best-matching window (of the quote's word count, or one word more or fewer) picks the place;
-    the suggestion is then the same number of words as the quote from there, so it covers the span
-    the editor meant rather than a shorter run that happens to share more letters.
-    """
-    size = len(exact.split(" "))
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(exact)
-    best: tuple[float, int, int] | None = None
-    for number, normal in enumerate(index.normal):
-        words = normal.text.split(" ")
-        for width in (size, size - 1, size + 1):
-            for start in range(0, max(1, len(words) - width + 1)) if width >= 1 else ():
-                matcher.set_seq1(" ".join(words[start : start + width]).strip(_EDGE))
-                floor = best[0] if best else -1.0
-                if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
-                    continue
-                ratio = matcher.ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, number, start)
-    if best is None:
-        return None
-    ratio, number, start = best
-    words = index.normal[number].text.split(" ")
-    return index.parsed.passages[number], " ".join(words[start : start + size]).strip(_EDGE), ratio
+            diags.error("quote-not-found", f"{what}: quote not found in article '{article.slug}'", selector.loc,
+                        (f"hint: the text has different quotation marks or apostrophes: \"{actual}\" "
+                         f"(paragraph {index.parsed.passages[number].number})",))
+            return None
+    matches = fuzzy_matches(index, exact)
+    scored = sorted(((m.ratio * (0.7 + 0.3 * _context_score(index, m, selector)), m) for m in matches),
+                    key=lambda item: (-item[0], item[1].passage, item[1].start))
+    if scored:
+        score, best = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        paragraph = index.parsed.passages[best.passage].number
+        if best.ratio >= REANCHOR_MIN and score - runner_up >= REANCHOR_MARGIN:
+            diags.warning("quote-reanchored",
+                          f"{what}: the text changed; the note now anchors to similar words in paragraph {paragraph}",
+                          selector.loc, (f"hint: paste the new quote into the YAML: \"{best.text}\"",))
+            return index.to_anchor(best.passage, best.start, best.end - best.start)
+        suggestion = _same_span(index, best, len(exact.split(" ")))
+        hints = [f"hint: did you mean \"{suggestion}\" (paragraph {paragraph})?"] if best.ratio >= 0.5 else []
+        if best.ratio >= REANCHOR_MIN:
+            second = scored[1][1]
+            hints.append(f"note: \"{second.text}\" (paragraph {index.parsed.passages[second.passage].number}) is as "
+                         "close; look-alike passages are never guessed between")
+    else:
+        hints = []
+    diags.error("quote-not-found", f"{what}: quote not found in article '{article.slug}'",
+                selector.loc, hints)
+    return None

@@ -48,6 +48,13 @@ def _print(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:
         print(diagnostic.format(), file=sys.stderr)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
+    orphaned = [d for d in diagnostics if d.code == "quote-not-found"]
+    moved = [d for d in diagnostics if d.code == "quote-reanchored"]
+    if orphaned or moved:  # the orphan report: what an editor must re-anchor by hand
+        print(f"anchors: {len(moved)} re-anchored to edited text (paste the new quotes), {len(orphaned)} orphaned:",
+              file=sys.stderr)
+        for diagnostic in orphaned:
+            print(f"    orphaned: {diagnostic.location} {diagnostic.message.split(':')[0]}", file=sys.stderr)
     if diagnostics:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 

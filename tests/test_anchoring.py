@@ -77,11 +77,44 @@ def test_prefix_may_reach_into_the_previous_paragraph():
     assert problems == [] and result.passage == 1
 
 
-def test_not_found_suggests_the_closest_passage_to_paste():
-    result, problems, _ = anchor("Iran fired sixteen missiles at two bases.", "Iran fired 16 missiles at two bases")
-    assert result is None
-    assert problems[0].hints == ('hint: did you mean "Iran fired sixteen missiles at two bases." (paragraph 1)?',) or \
-        problems[0].hints[0].startswith('hint: did you mean "Iran fired sixteen missiles at two bases')
+def test_small_edit_reanchors_to_the_right_place_with_a_warning():
+    body = "Iran fired sixteen missiles at two bases.\n\nThe bases were empty."
+    result, problems, index = anchor(body, "Iran fired 16 missiles at two bases")
+    assert text_of(index, result) == "Iran fired sixteen missiles at two bases"
+    assert [(p.severity, p.code) for p in problems] == [("warning", "quote-reanchored")]
+    assert problems[0].hints == ('hint: paste the new quote into the YAML: "Iran fired sixteen missiles at two bases"',)
+
+
+def test_typo_fixed_in_the_article_reanchors():
+    body = "There were few if any victims. The US did not share information."
+    result, problems, index = anchor(body, "There were few if any victimz.")
+    assert text_of(index, result) == "There were few if any victims."
+    assert problems[0].code == "quote-reanchored"
+
+
+def test_large_edit_orphans_the_note_and_suggests_what_to_paste():
+    body = "The mayor called it “the worst storm in a decade” and promised help."
+    result, problems, _ = anchor(body, "the worst storm in ten years")
+    assert result is None and problems[0].code == "quote-not-found" and problems[0].severity == "error"
+    assert problems[0].hints == ('hint: did you mean "the worst storm in a decade" (paragraph 1)?',)
+
+
+def test_look_alike_passages_are_never_guessed_between():
+    body = "The first base was hit by eleven missiles.\n\nThe second base was hit by eleven missiles."
+    result, problems, _ = anchor(body, "base was hit by twelve missiles")
+    assert result is None and problems[0].code == "quote-not-found"
+    assert "look-alike" in problems[0].hints[-1]
+
+
+def test_context_breaks_the_tie_between_look_alikes():
+    body = "The first base was hit by eleven missiles.\n\nThe second base was hit by eleven missiles."
+    result, problems, index = anchor(body, "base was hit by twelve missiles", prefix="The second ")
+    assert result is not None and result.passage == 1 and problems[0].code == "quote-reanchored"
+
+
+def test_unrelated_quote_is_orphaned_without_a_suggestion():
+    result, problems, _ = anchor("Nothing here matches at all.", "completely different wording entirely")
+    assert result is None and problems[0].code == "quote-not-found" and problems[0].hints == ()
 
 
 def test_quote_across_paragraph_break_is_not_found_and_says_why():
