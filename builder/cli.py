@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
+    new_cmd = commands.add_parser("new", help="import a raw article text as content/articles/<slug>.md")
+    new_cmd.add_argument("--from", dest="source", type=Path, required=True, help="the raw text file")
+    new_cmd.add_argument("--slug", help="the article's slug (default: from the title)")
+    new_cmd.add_argument("--content", type=Path, default=Path("content"), help="content directory (default: content)")
+    new_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks for internal errors")
     commands.add_parser("schemas", help="rewrite builder/schemas/*.schema.json from builder/schema.py")
     return parser
 
@@ -59,6 +64,30 @@ def _print(diagnostics: Sequence[Diagnostic], fmt: str = "text") -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .load import SLUG_RE
+    from .newarticle import import_article
+
+    if args.slug is not None and not SLUG_RE.fullmatch(args.slug):
+        print(f"{args.slug}: error: a slug is lowercase letters, digits and hyphens", file=sys.stderr)
+        return 1
+    try:
+        imported = import_article(args.source, args.content, args.slug)
+    except FileNotFoundError:
+        print(f"{args.source}:1:1: error: file not found", file=sys.stderr)
+        return 1
+    except FileExistsError as exc:
+        print(f"{exc}:1:1: error: already exists; choose another --slug", file=sys.stderr)
+        return 1
+    except (UnicodeDecodeError, ValueError) as exc:
+        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        print(f"{args.source}:1:1: error: {reason}", file=sys.stderr)
+        return 1
+    print(f"wrote {imported.article} and {imported.annotations}; {imported.flagged} line(s) flagged as possible "
+          "site furniture; fill in the TODOs, then run `python -m builder check`", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schemas":
@@ -69,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     fmt = getattr(args, "format", "text")
     try:
+        if args.command == "new":
+            return _new(args)
         if args.command == "serve":
             from .serve import serve
 

@@ -104,3 +104,20 @@ def test_bundle_zips_the_site_deterministically(edition: Path, tmp_path: Path, r
     names = zipfile.ZipFile(first).namelist()
     assert "edition/index.html" in names and "edition/search-index.js" in names
     assert len(names) == len([p for p in (tmp_path / "s1").rglob("*") if p.is_file()])
+
+
+def test_new_imports_a_raw_text_and_flags_site_furniture(edition: Path, tmp_path: Path, run_cli):
+    raw = write(tmp_path / "raw.txt", "Storm damage counted\n\nBy Clark Kent\n\nJanuary 9, 2020\n\n"
+                "Officials counted the damage.\n\n# Not a heading in the original\n\n"
+                "Subscribe to our newsletter!\n\nComments are closed.\n")
+    result = run_cli("new", "--from", str(raw), "--content", str(edition))
+    assert result.code == 0 and "2 line(s) flagged" in result.err
+    article = (edition / "articles" / "storm-damage-counted.md").read_text()
+    assert 'title: "Storm damage counted"' in article and "published: 2020-01-09" in article
+    assert '- text: "By Clark Kent"' in article and "flagged as newsletter promotion" in article
+    assert "\\# Not a heading" in article
+    assert (edition / "annotations" / "storm-damage-counted.yaml").read_text().endswith("notes: []\n")
+    check = run_cli("check", "--content", str(edition))
+    assert check.code == 1 and "unknown outlet 'todo-outlet-id'" in check.err
+    again = run_cli("new", "--from", str(raw), "--content", str(edition))
+    assert again.code == 1 and "already exists" in again.err
