@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from . import load, model
 from .analysis import ArticleAnalysis, analyse_article, compile_terms
 from .assets import OutputFile, fingerprint
@@ -66,8 +68,10 @@ def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, di
     return edition, analyses, raw.guide
 
 
-def build(paths: Paths, *, write: bool = True, strict: bool = False) -> BuildReport:
-    """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors."""
+def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None) -> BuildReport:
+    """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors.
+
+    `env` lets a long-running caller (the live preview) keep its compiled templates between builds."""
     diags = Diagnostics()
     edition, analyses, guide = analyse_content(paths, diags)
     if strict:
@@ -81,7 +85,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False) -> BuildRep
         diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
         diags.raise_if_errors()
     manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
-    outputs = render_site(Site(edition, analyses), make_env(paths.theme), manifest, diags, guide)
+    outputs = render_site(Site(edition, analyses), env or make_env(paths.theme), manifest, diags, guide)
     diags.raise_if_errors()
     write_site(outputs, paths.out)
     return BuildReport(tuple(diags.sorted()), tuple(outputs))

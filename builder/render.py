@@ -129,6 +129,18 @@ def render_guide(markdown: str) -> Markup:
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
+def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
+    """One article's page (the live preview renders just this one first)."""
+    articles = site.edition.articles
+    article = articles[number]
+    view = article_view(site, article)
+    pages.page(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
+               summary=f"{site.edition.outlet_of(article).name}, {long_date(article.published)}: annotated edition "
+                       f"with {len(view['notes'])} notes.",
+               previous=articles[number - 1] if number else None, jsonld=article_ld(site, article),
+               next=articles[number + 1] if number + 1 < len(articles) else None, **view)
+
+
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics,
                 guide: str | None = None) -> list[OutputFile]:
     """Every page of the edition plus its data files, in a fixed order."""
@@ -141,13 +153,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
                                "url": edition.base_url, "inLanguage": edition.language,
                                "description": edition_summary(site)}))
-    for number, article in enumerate(articles):
-        view = article_view(site, article)
-        pages.page(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
-                   summary=f"{edition.outlet_of(article).name}, {long_date(article.published)}: annotated edition with "
-                               f"{len(view['notes'])} notes.",
-                   previous=articles[number - 1] if number else None, jsonld=article_ld(site, article),
-                   next=articles[number + 1] if number + 1 < len(articles) else None, **view)
+    for number in range(len(articles)):
+        render_article_page(pages, site, number)
     concordances = concordance(site)
     backlinks = note_backlinks(site)
     for entity in sorted(edition.entities.values(), key=lambda e: e.id):

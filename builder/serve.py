@@ -23,6 +23,7 @@ from pygments.util import ClassNotFound
 
 from .build import Paths, build
 from .diagnostics import BuildFailed, Diagnostic
+from .quickpage import QuickPages
 
 CLIENT = """(function () {
   var source = new EventSource("/__events");
@@ -77,20 +78,35 @@ class Preview:
         self.version = 0
         self.problems = ""
         self.changed = threading.Condition()
+        self.quick = QuickPages(paths)
+
+    def on_change(self, changed: set[Path]) -> None:
+        """First the one article page an edit affects (when it is that simple), then the whole site."""
+        started = time.perf_counter()
+        written = self.quick.refresh(changed)
+        if written is not None:
+            self.log(f"{written} updated in {1000 * (time.perf_counter() - started):.0f} ms")
+            self._notify()
+        self.rebuild()
+
+    def _notify(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
 
     def rebuild(self) -> None:
         started = time.perf_counter()
         try:
-            build(self.paths)
+            report = build(self.paths, env=self.quick.env)
+            self.quick.remember(report)
             self.problems = ""
             self.log(f"rebuilt in {1000 * (time.perf_counter() - started):.0f} ms")
         except BuildFailed as failure:
             for diagnostic in failure.diagnostics:
                 self.log(diagnostic.format())
             self.problems = overlay_html(failure.diagnostics, Path.cwd())
-        with self.changed:
-            self.version += 1
-            self.changed.notify_all()
+            self.quick.forget()
+        self._notify()
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -161,7 +177,7 @@ def serve(paths: Paths, port: int, log: Callable[[str], None] = print) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log(f"serving http://127.0.0.1:{server.server_port}/ — watching {paths.content}/ and {paths.theme}/ (Ctrl-C stops)")
     try:
-        for _ in watch(paths.content, paths.theme, debounce=50, step=20):
-            preview.rebuild()
+        for changes in watch(paths.content, paths.theme, debounce=20, step=10):
+            preview.on_change({Path(path) for _, path in changes})
     finally:
         server.shutdown()

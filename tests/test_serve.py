@@ -26,3 +26,25 @@ def test_preview_reports_problems_then_clears_them(edition: Path, tmp_path: Path
     write(edition / "annotations" / "first-report.yaml", good)
     preview.rebuild()
     assert preview.problems == "" and preview.version == 3
+
+
+def test_quick_path_rewrites_only_the_edited_articles_page(edition: Path, tmp_path: Path):
+    from builder.build import build
+    from builder.quickpage import QuickPages
+    from conftest import snapshot
+
+    paths = Paths(edition, tmp_path / "site", ROOT / "themes" / "default")
+    quick = QuickPages(paths)
+    quick.remember(build(paths, env=quick.env))
+    before = snapshot(tmp_path / "site")
+    notes = edition / "annotations" / "first-report.yaml"
+    notes.write_text(notes.read_text().replace("The tide was high", "The tide was very high"))
+    assert quick.refresh({notes}) == "articles/first-report.html"
+    after = snapshot(tmp_path / "site")
+    assert [name for name in after if after[name] != before[name]] == ["articles/first-report.html"]
+    page = BeautifulSoup(after["articles/first-report.html"].decode(), "html.parser")
+    assert "The tide was very high" in page.select_one(".endnotes").get_text()
+    # Changes beyond one article's files, or broken ones, go to the full rebuild instead.
+    assert quick.refresh({edition / "glossary.yaml"}) is None
+    notes.write_text(notes.read_text().replace("just after midnight", "nowhere in the text at all"))
+    assert quick.refresh({notes}) is None
