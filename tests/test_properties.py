@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
@@ -160,49 +161,84 @@ MARKDOWN_PIECES = st.sampled_from([
 markdown_text = st.lists(st.one_of(MARKDOWN_PIECES, MARKDOWN_PIECES, plain_word), max_size=60).map("".join)
 
 
-def note_for(body: str) -> tuple[str, str] | None:
-    """A note's YAML for the first word run that occurs exactly once in the body's visible text."""
+def unique_runs(body: str) -> list[str]:
+    """Runs of 1–4 words of the body's visible text that occur exactly once in it, longest first."""
     passages = [collapsed(p.text) for p in parsed(body).passages]
+    runs = []
     for text in passages:
         words = text.split(" ")
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):
             for start in range(0, max(0, len(words) - size + 1)):
                 quote = " ".join(words[start:start + size])
                 if quote and sum(count(p, quote) for p in passages) == 1:
-                    note = {"notes": [{"id": "generated", "quote": quote, "kind": "note", "body": "A generated note."}]}
-                    return quote, yaml.safe_dump(note, allow_unicode=True)
-    return None
+                    runs.append(quote)
+    return runs
 
 
-@examples(120)
+def decorations_for(body: str) -> dict[str, str]:
+    """Files that anchor two nested notes, a claim account and an event mention in articles/generated.md.
+
+    The outer note quotes a unique run of words, the inner note and the claim a unique run inside it, the event
+    the outer run again: marks and spans of three kinds over the same words.
+    """
+    runs = unique_runs(body)
+    if not runs:
+        return {}
+    outer = runs[0]
+    inner = next((r for r in runs[1:] if r in outer), None)
+    notes = [{"id": "outer", "quote": outer, "kind": "note", "body": "Outer."}]
+    files = {}
+    if inner:
+        notes.append({"id": "inner", "quote": inner, "kind": "context", "body": "Inner."})
+        claims = yaml.safe_load((MINIMAL / "claims.yaml").read_text(encoding="utf-8"))
+        claims["claims"].append({"id": "generated", "question": "Q?", "finding": "F.",
+                                 "sources": [{"title": "S", "url": "https://example.org/s"}],
+                                 "accounts": [{"article": "generated", "quote": inner, "summary": "Says so."}]})
+        files["claims.yaml"] = yaml.safe_dump(claims, allow_unicode=True)
+    timeline = yaml.safe_load((MINIMAL / "timeline.yaml").read_text(encoding="utf-8"))
+    timeline["events"][1]["mentions"] = [{"article": "generated", "quote": outer}]
+    files["timeline.yaml"] = yaml.safe_dump(timeline, allow_unicode=True)
+    files["annotations/generated.yaml"] = yaml.safe_dump({"notes": notes}, allow_unicode=True)
+    return files
+
+
+def marked_text(page: BeautifulSoup, selector: str) -> str:
+    """The text of every piece of a mark, white space removed (a line break between pieces is not marked)."""
+    return "".join("".join(element.get_text() for element in page.select(selector)).split())
+
+
+@examples(100)
 @given(markdown_text)
-def test_any_markdown_body_builds_and_a_unique_quote_is_marked_exactly(body: str):
-    """Random Markdown: a body with text builds; a quote that occurs once is marked over exactly its words."""
-    files: dict[str, str] = {"articles/generated.md": FRONT_MATTER + body}
-    note = note_for(body) if "\x00" not in body else None
-    if note:
-        files["annotations/generated.yaml"] = note[1]
+def test_any_markdown_body_builds_and_unique_quotes_are_marked_exactly(body: str):
+    """Random Markdown: a body with text builds; quotes that occur once are marked over exactly their words,
+    however notes, claims and events nest over them."""
+    files = {"articles/generated.md": FRONT_MATTER + body}
+    if "\x00" not in body:
+        files.update(decorations_for(body))
     code, err, root = build_edition(files)
     try:
         assert_no_crash(code, err)
         if not body.strip() or "\x00" in body:
             return
         assert code == 0, err
-        if note:
+        if "annotations/generated.yaml" in files:
+            notes = yaml.safe_load(files["annotations/generated.yaml"])["notes"]
             page = BeautifulSoup((root / "site/articles/generated.html").read_text(encoding="utf-8"), "html.parser")
-            marked = "".join(m.get_text() for m in page.select('mark[data-note="generated"]'))
-            assert collapsed(marked) == note[0]
+            for note in notes:
+                assert marked_text(page, f'mark[data-note="{note["id"]}"]') == "".join(note["quote"].split())
+            assert marked_text(page, 'span[data-event="count"]') == "".join(notes[0]["quote"].split())
+            if len(notes) > 1:
+                assert marked_text(page, 'span[data-claim="generated"]') == "".join(notes[1]["quote"].split())
     finally:
         shutil.rmtree(root)
 
 
 @examples(100)
-@given(st.text(max_size=300), st.sampled_from(["articles/generated.md", "articles/first-report.md"]))
-def test_any_text_as_an_article_never_crashes(text: str, name: str):
-    for data in (text, FRONT_MATTER + text):
-        code, err, root = build_edition({name: data})
-        shutil.rmtree(root)
-        assert_no_crash(code, err)
+@given(st.text(max_size=300), st.sampled_from(["articles/generated.md", "articles/first-report.md"]), st.booleans())
+def test_any_text_as_an_article_never_crashes(text: str, name: str, with_front_matter: bool):
+    code, err, root = build_edition({name: FRONT_MATTER + text if with_front_matter else text})
+    shutil.rmtree(root)
+    assert_no_crash(code, err)
 
 
 YAML_FILES = ["edition.yaml", "sources.yaml", "glossary.yaml", "claims.yaml", "timeline.yaml", "framing.yaml",
@@ -286,14 +322,12 @@ def test_structured_yaml_mutations_never_crash(mutation: tuple[str, str]):
     assert_no_crash(code, err)
 
 
-@examples(25)
+@examples(15)
 @given(markdown_text, markdown_text)
 def test_the_same_edition_builds_to_the_same_bytes(first: str, second: str):
     files = {"articles/generated.md": FRONT_MATTER + first + "\n\nA closing paragraph.\n",
              "articles/other.md": FRONT_MATTER.replace("2020-01-10", "2020-01-11") + second + "\n\nThe end.\n"}
-    note = note_for(first)
-    if note:
-        files["annotations/generated.yaml"] = note[1]
+    files.update(decorations_for(first))
     code, err, root = build_edition(files)
     try:
         assert_no_crash(code, err)
@@ -303,5 +337,27 @@ def test_the_same_edition_builds_to_the_same_bytes(first: str, second: str):
         shutil.rmtree(other)
         assert code == 0, err
         assert snapshot(again) == snapshot(root / "site")
+    finally:
+        shutil.rmtree(root)
+
+
+@pytest.mark.xfail(strict=True, reason="articlebody.BodyRenderer decorates only text tokens: a quote inside inline "
+                   "code anchors (the build passes) but gets no <mark>/<span>, so its id (q-…, c-…, e-…) is missing "
+                   "and claims.html links to a fragment that does not exist; found by the property above with "
+                   "EDITION_HYPOTHESIS_RANDOM=1 (body '`# `')")
+def test_a_quote_inside_inline_code_is_marked():
+    body = "Type `rm -rf` to end the storm.\n"
+    claims = yaml.safe_load((MINIMAL / "claims.yaml").read_text(encoding="utf-8"))
+    claims["claims"].append({"id": "generated", "question": "Q?", "finding": "F.",
+                             "sources": [{"title": "S", "url": "https://example.org/s"}],
+                             "accounts": [{"article": "generated", "quote": "rm -rf", "summary": "Says so."}]})
+    files = {"articles/generated.md": FRONT_MATTER + body, "claims.yaml": yaml.safe_dump(claims),
+             "annotations/generated.yaml": "notes:\n  - id: code\n    quote: rm -rf\n    kind: note\n    body: x\n"}
+    code, err, root = build_edition(files)
+    try:
+        assert code == 0, err
+        page = BeautifulSoup((root / "site/articles/generated.html").read_text(encoding="utf-8"), "html.parser")
+        assert marked_text(page, 'mark[data-note="code"]') == "rm-rf"
+        assert page.find(id="q-code") is not None and page.find(id="c-generated") is not None
     finally:
         shutil.rmtree(root)
