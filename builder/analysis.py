@@ -12,7 +12,8 @@ from typing import Mapping
 from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
 from .linking import EntityIndex, Mention, find_mentions
-from .markdown import ParsedArticle
+from .diagnostics import SourceLocation
+from .markdown import MAX_NESTING, ParsedArticle, too_deep
 from .model import Concept, Edition
 
 
@@ -94,6 +95,11 @@ def find_footnote_refs(parsed: ParsedArticle) -> tuple[FootnoteRef, ...]:
 def analyse_article(parsed: ParsedArticle, edition: Edition, entity_index: EntityIndex,
                     terms: tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]], diags: Diagnostics) -> ArticleAnalysis:
     slug = parsed.article.slug
+    deep = too_deep(parsed.tokens)
+    if deep is not None:
+        line = parsed.article.body_line + (deep.map[0] if deep.map else 0)
+        diags.error("too-deep", f"block quotes or lists nested more than {MAX_NESTING} levels deep; "
+                    "deeper text would be lost", SourceLocation(parsed.article.path, line))
     index = PassageIndex(parsed)
     notes = {}
     for note in edition.notes_for(slug):

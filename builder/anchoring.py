@@ -65,6 +65,18 @@ class PassageIndex:
     def __init__(self, parsed: ParsedArticle):
         self.parsed = parsed
         self.normal = [normalise(p.text) for p in parsed.passages]
+        self._frequency: dict[str, int] | None = None
+
+    def word_frequency(self) -> dict[str, int]:
+        """How often each (case-folded, punctuation-stripped) word occurs in the article. Computed once."""
+        if self._frequency is None:
+            counts: dict[str, int] = {}
+            for normal in self.normal:
+                for word in normal.text.split(" "):
+                    key = word.strip(_EDGE).casefold()
+                    counts[key] = counts.get(key, 0) + 1
+            self._frequency = counts
+        return self._frequency
 
     def occurrences(self, exact: str) -> list[tuple[int, int]]:
         """(passage index, normalised start) of every occurrence of `exact`."""
@@ -146,6 +158,8 @@ REANCHOR_MIN = 0.8
 REANCHOR_MARGIN = 0.08
 """A runner-up this close to the best match elsewhere means look-alike passages: orphan, never guess."""
 WIDTH_PENALTY = 0.05
+SEED_WORDS = 3
+"""How many of a quote's rarest words locate the candidate windows for a fuzzy match."""
 _EDGE = "“”\"‘’'()[]{},;:"
 
 
@@ -175,6 +189,10 @@ def fuzzy_matches(index: PassageIndex, exact: str) -> list[FuzzyMatch]:
         key = word.strip(_EDGE).casefold()
         if len(key) >= 3 or size <= 2:
             keys.setdefault(key, []).append(position)
+    # Seed only from the quote's rarest words: common words ("the", "said") would make every window a seed.
+    frequency = index.word_frequency()
+    rare = sorted(keys, key=lambda k: (frequency.get(k, 0), k))[:SEED_WORDS]
+    keys = {k: keys[k] for k in rare}
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(exact)
     found: dict[tuple[int, int], FuzzyMatch] = {}

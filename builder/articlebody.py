@@ -104,6 +104,11 @@ class BodyRenderer:
             else:
                 if child.type == "footnote_ref":
                     cursor.emit_after(self.footnote_ref(child))
+                elif child.type == "code_inline":
+                    # Quotes may cover code too: its pieces are marked inside the <code> like any text.
+                    cursor.out.append("<code>")
+                    self._text(child.content, offset, decorations, [], cursor, started, finished)
+                    cursor.out.append("</code>")
                 else:
                     if child.type == "link_open":
                         cursor.link_depth += 1

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import json
 from typing import Iterable
-from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import escape as _xml_escape
+
+
+def xml_escape(text: str) -> str:
+    """Escaped for XML text and double-quoted attributes alike."""
+    return _xml_escape(text, {'"': "&quot;"})
 
 from .model import Edition
 from .views import Site, plain_text

@@ -49,7 +49,11 @@ class EntityIndex:
 
 
 def trie_regex(words: Iterable[str]) -> str:
-    """A regular expression matching exactly `words`, preferring the longest, with shared prefixes factored."""
+    """A regular expression matching exactly `words`, preferring the longest, with shared prefixes factored.
+
+    Runs of single-child nodes are emitted as one literal, so the recursion is as deep as the number
+    of branching points on a path, not the length of a name.
+    """
     trie: dict[str, dict] = {}
     for word in words:
         node = trie
@@ -57,9 +61,20 @@ def trie_regex(words: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def literal(char: str) -> str:
         # A space in a name matches any run of white space (the texts use no-break spaces too).
-        branches = [(r"\s+" if char == " " else re.escape(char)) + emit(child) for char, child in sorted(node.items()) if char]
+        return r"\s+" if char == " " else re.escape(char)
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            run = [literal(char)]
+            while len(child) == 1 and "" not in child:
+                (next_char, child), = child.items()
+                run.append(literal(next_char))
+            branches.append("".join(run) + emit(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

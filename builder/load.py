@@ -69,7 +69,7 @@ def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
     loc = SourceLocation(shown)
     try:
         real = path.resolve(strict=True)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop, on Python < 3.13
         diags.error("unreadable", "file cannot be read (broken link?)", loc)
         return None
     if not real.is_relative_to(root.resolve()):
@@ -107,7 +107,7 @@ def read_yaml_file(path: Path, root: Path, diags: Diagnostics) -> RawDocument:
 
 def check_slug(path: Path, diags: Diagnostics) -> str | None:
     slug = path.stem
-    if SLUG_RE.match(slug):
+    if SLUG_RE.fullmatch(slug):
         return slug
     wanted = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "article"
     diags.error("bad-file-name",

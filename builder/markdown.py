@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -43,11 +44,24 @@ def _entity_ref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+MAX_NESTING = 40
+"""Deeper block nesting than this is refused: markdown-it would otherwise drop the rest of the text."""
+
+
+def _image_as_link(self, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    """Images are never loaded (a request leaving the site, blocked by the CSP anyway): link to them instead."""
+    token = tokens[idx]
+    alt = "".join(child.content for child in token.children or ()) or "image"
+    src = escape_html(str(token.attrGet("src") or ""))
+    return f'<a class="image-link" href="{src}">[image: {escape_html(alt)}]</a>'
+
+
 def make_parser(*, entity_refs: bool = False) -> MarkdownIt:
-    """CommonMark with footnotes; raw HTML disabled; optional [[entity]] syntax (note bodies)."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    """CommonMark with footnotes; raw HTML disabled; images shown as links; optional [[entity]] syntax."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING + 10})
     md.use(footnote_plugin)
     md.validateLink = is_safe_url
+    md.add_render_rule("image", _image_as_link)
     if entity_refs:
         md.inline.ruler.before("link", "entity_ref", _entity_ref_rule)
     return md
@@ -116,6 +130,11 @@ def parse_article(md: MarkdownIt, article: Article) -> ParsedArticle:
             line = article.body_line + (token.map[0] if token.map else 0)
             passages.append(Passage(number, f"p-{number}", index + 1, kind, line, visible_text(inline.children or [])))
     return ParsedArticle(article, tokens, tuple(passages))
+
+
+def too_deep(tokens: list[Token]) -> Token | None:
+    """The first token nested beyond MAX_NESTING (markdown-it silently drops what lies deeper)."""
+    return next((t for t in tokens if t.level >= MAX_NESTING), None)
 
 
 def render_note_markdown(md: MarkdownIt, text: str, resolve_entity: Callable[[str, str], str]) -> str:

@@ -287,7 +287,12 @@ def _date(data: LMap, key: str, diags: Diagnostics) -> date | None:
         return None
 
 
-def _citations(items: Any) -> tuple[Citation, ...]:
+def _citations(items: Any, diags: Diagnostics | None = None) -> tuple[Citation, ...]:
+    """Citations; with `diags`, their dates are checked to be real days."""
+    if diags is not None:
+        for item in items or ():
+            if isinstance(item, LMap):
+                _date(item, "date", diags)
     return tuple(Citation(str(c["title"]), str(c["url"]), _str(c.get("publisher")), _str(c.get("date")))
                  for c in items or ())
 
@@ -353,7 +358,7 @@ def build_outlets_and_authors(doc: LMap | None, diags: Diagnostics) -> tuple[dic
         outlets.setdefault(item["id"], Outlet(
             item["id"], item["name"], _str(item.get("type")), _str(item.get("country")), _str(item.get("ownership")),
             _str(item.get("funding")), _str(item.get("url")), ratings, _str(item.get("notes")),
-            _citations(item.get("sources")), item.loc))
+            _citations(item.get("sources"), diags), item.loc))
     for item in raw_authors:
         authors.setdefault(item["id"], Author(item["id"], item["name"], _str(item.get("affiliation")),
                                               _str(item.get("bio")), _citations(item.get("links")), item.loc))
@@ -417,9 +422,14 @@ def build_notes(slug: str, document: RawDocument, diags: Diagnostics) -> tuple[N
         selector = _selector(item)
         note_id = item.get("id") or derive_note_id(selector, item["kind"])
         notes.append(Note(note_id, slug, item["kind"], _str(item.get("framing_type")), selector, item["body"],
-                          item.value_loc("body"), _citations(item.get("sources")), item.loc, "id" in item))
+                          item.value_loc("body"), _citations(item.get("sources"), diags), item.loc, "id" in item))
+    explicit = {n.id for n in notes if n.explicit_id}
     derived = [n for n in notes if not n.explicit_id]
     _unique(((n.id, n.loc) for n in derived), "note id (derived from the same quote and kind; give one an 'id')", diags)
+    for note in derived:
+        if note.id in explicit:
+            diags.error("duplicate-id", f"note id '{note.id}' is given explicitly to another note and derived for this one",
+                        note.loc, ("hint: give this note an 'id' of its own",))
     return tuple(notes)
 
 
@@ -453,7 +463,8 @@ def build_claims(doc: LMap | None, diags: Diagnostics) -> tuple[Claim, ...]:
     for item in doc["claims"]:
         accounts = tuple(Account(a["article"], _selector(a), a["summary"], a.loc) for a in item["accounts"])
         _unique(((a.article_slug, a.loc) for a in accounts), "account of article", diags)
-        claims.append(Claim(item["id"], item["question"], accounts, item["finding"], _citations(item["sources"]), item.loc))
+        claims.append(Claim(item["id"], item["question"], accounts, item["finding"], _citations(item["sources"], diags),
+                            item.loc))
     return tuple(claims)
 
 
@@ -474,7 +485,7 @@ def build_events(doc: LMap | None, entities: Mapping[str, Entity] | None, diags:
             diags.error("bad-date", f"'end_date' {end} is before 'date' {start}", item.value_loc("end_date"))
         mentions = tuple(EventMention(m["article"], _selector(m), m.loc) for m in item.get("mentions") or ())
         events.append(Event(item["id"], start, end, item["title"], item["description"],
-                            tuple(item.get("entities") or ()), mentions, _citations(item.get("sources")), item.loc))
+                            tuple(item.get("entities") or ()), mentions, _citations(item.get("sources"), diags), item.loc))
     return tuple(sorted(events, key=lambda e: (e.date, e.end_date or e.date, e.id)))
 
 

@@ -21,9 +21,10 @@ from .yamlsource import LList, LMap
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_BASE = "https://edition.example/schemas/"
 
-SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "x-form": "a slug (lowercase letters, digits and hyphens)"}
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "x-form": "a date written YYYY-MM-DD"}
-URL = {"type": "string", "pattern": r"^https?://[^\s]+$", "x-form": "an http:// or https:// address"}
+# `$(?!\n)`: Python's `$` also matches before a final line break; editors' JavaScript reads it the same way.
+SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)", "x-form": "a slug (lowercase letters, digits and hyphens)"}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$(?!\n)", "x-form": "a date written YYYY-MM-DD"}
+URL = {"type": "string", "pattern": r"^https?://[^\s]+$(?!\n)", "x-form": "an http:// or https:// address"}
 TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 MARKDOWN = {"type": "string", "minLength": 1, "pattern": r"\S", "description": "Markdown"}
 
@@ -56,8 +57,8 @@ def _document(name: str, title: str, body: dict[str, Any]) -> dict[str, Any]:
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "edition": _document("edition", "Edition settings (content/edition.yaml)", obj({
-        "title": TEXT, "subtitle": TEXT, "description": MARKDOWN, "language": {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", "x-form": "a language tag such as en or en-GB"},
-        "base_url": {**URL, "pattern": r"^https?://\S+/$", "x-form": "an http(s) address ending in /"},
+        "title": TEXT, "subtitle": TEXT, "description": MARKDOWN, "language": {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$(?!\n)", "x-form": "a language tag such as en or en-GB"},
+        "base_url": {**URL, "pattern": r"^https?://[^\s\"<>]+/$(?!\n)", "x-form": "an http(s) address ending in /"},
         "editors": TEXT, "method": MARKDOWN, "license": TEXT,
     }, ["title", "description", "language", "base_url"])),
     "article": _document("article", "Article front matter (content/articles/*.md)", obj({
@@ -76,7 +77,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "glossary": _document("glossary", "Entity glossary (content/glossary.yaml)", obj({
         "entities": array(obj({
             "id": SLUG, "name": TEXT, "type": {"enum": list(ENTITY_TYPES)}, "description": MARKDOWN,
-            "aliases": array(TEXT), "wikidata": {"type": "string", "pattern": r"^Q[1-9][0-9]*$", "x-form": "a Wikidata id such as Q794"},
+            "aliases": array(TEXT), "wikidata": {"type": "string", "pattern": r"^Q[1-9][0-9]*$(?!\n)", "x-form": "a Wikidata id such as Q794"},
             "links": array(LINK), "role": TEXT, "dates": TEXT,
         }, ["id", "name", "type", "description"])),
         "overrides": array(obj({

@@ -72,14 +72,26 @@ def load_yaml(text: str, path: str, diags: Diagnostics, *, line_offset: int = 0)
     Problems go to `diags`; the return value is then None. An empty document is None as well.
     `line_offset` shifts reported lines (front matter starts below its `---`).
     """
+    if text.count("[") + text.count("{") > _MAX_DEPTH:
+        # libyaml's composer recurses per level and can overflow the C stack on tens of thousands of
+        # nested brackets before our own depth check runs; its event parser does not, so check first.
+        too_deep = _first_too_deep(text)
+        if too_deep is not None:
+            diags.error("yaml-too-deep", f"YAML nested more than {_MAX_DEPTH} levels deep",
+                        _loc(too_deep, path, line_offset))
+            return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        opening = exc.context and "while scanning a quoted scalar" in exc.context
+        mark = exc.context_mark if opening and exc.context_mark else (exc.problem_mark or exc.context_mark)
         loc = _loc(mark, path, line_offset) if mark else SourceLocation(path, 1 + line_offset)
         problem = exc.problem or exc.context or "invalid YAML"
         hints: list[str] = []
-        if exc.context and exc.problem:
+        if opening:
+            problem = "a quoted value opened here is never closed"
+            hints.append("hint: add the closing quotation mark (or escape a quotation mark inside the value)")
+        elif exc.context and exc.problem:
             hints.append(f"note: {exc.context}")
         lines = text.split("\n")
         at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
@@ -99,6 +111,22 @@ def load_yaml(text: str, path: str, diags: Diagnostics, *, line_offset: int = 0)
     except _Reject as rej:
         diags.error(rej.code, rej.message, rej.loc, rej.hints)
         return None
+
+
+def _first_too_deep(text: str) -> Any:
+    """The mark where nesting first exceeds _MAX_DEPTH, or None (syntax errors are left to compose)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class _Builder:

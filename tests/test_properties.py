@@ -341,10 +341,6 @@ def test_the_same_edition_builds_to_the_same_bytes(first: str, second: str):
         shutil.rmtree(root)
 
 
-@pytest.mark.xfail(strict=True, reason="articlebody.BodyRenderer decorates only text tokens: a quote inside inline "
-                   "code anchors (the build passes) but gets no <mark>/<span>, so its id (q-…, c-…, e-…) is missing "
-                   "and claims.html links to a fragment that does not exist; found by the property above with "
-                   "EDITION_HYPOTHESIS_RANDOM=1 (body '`# `')")
 def test_a_quote_inside_inline_code_is_marked():
     body = "Type `rm -rf` to end the storm.\n"
     claims = yaml.safe_load((MINIMAL / "claims.yaml").read_text(encoding="utf-8"))
