@@ -261,6 +261,11 @@ def reanchor(index: PassageIndex, selector: Selector, exact: str, what: str, dia
                         (f"hint: the text has different quotation marks or apostrophes: \"{actual}\" "
                          f"(paragraph {index.parsed.passages[number].number})",))
             return None
+    joined = " ".join(normal.text for normal in index.normal)
+    if joined.find(exact) != -1:
+        diags.error("quote-not-found", f"{what}: quote not found in article '{article.slug}'", selector.loc,
+                    ("hint: the words run across a paragraph break; a quote must lie within one paragraph",))
+        return None
     matches = fuzzy_matches(index, exact)
     scored = sorted(((m.ratio * (0.7 + 0.3 * _context_score(index, m, selector)), m) for m in matches),
                     key=lambda item: (-item[0], item[1].passage, item[1].start))

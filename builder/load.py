@@ -6,6 +6,7 @@ yamlsource. Nothing here knows what the fields mean: that is model.py's job.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,9 @@ def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
                     SourceLocation(shown, line, column), ("hint: save the file with UTF-8 encoding",))
         return None
     if "\x00" in text:
-        diags.error("not-text", "file contains NUL characters; is it a text file?", loc)
+        at = text.index("\x00")
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        diags.error("not-text", "file contains NUL characters; is it a text file?", SourceLocation(shown, line, column))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -105,11 +108,18 @@ def read_yaml_file(path: Path, root: Path, diags: Diagnostics) -> RawDocument:
     return RawDocument(display_path(path), data, SourceLocation(display_path(path)))
 
 
+def slug_for(name: str) -> str:
+    """The slug a file name should have: accents folded, everything else a hyphen."""
+    spaced = re.sub(r"[^\w]+", " ", name)  # dashes of every kind separate words
+    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "article"
+
+
 def check_slug(path: Path, diags: Diagnostics) -> str | None:
     slug = path.stem
     if SLUG_RE.fullmatch(slug):
         return slug
-    wanted = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "article"
+    wanted = slug_for(slug)
     diags.error("bad-file-name",
                 f"file name '{path.name}' is not a slug: use lowercase letters, digits and hyphens",
                 SourceLocation(display_path(path)), (f"hint: rename it to '{wanted}{path.suffix}'",))
@@ -123,6 +133,10 @@ def read_article(path: Path, root: Path, diags: Diagnostics) -> RawArticle | Non
         return None
     shown = display_path(path)
     split = split_front_matter(text)
+    if split is None and text.split("\n", 1)[0].rstrip() == "---":
+        diags.error("unclosed-front-matter", "the front matter opened by '---' on line 1 is never closed",
+                    SourceLocation(shown), ("hint: end the front matter with a line holding only '---'",))
+        return None
     if split is None:
         diags.error("no-front-matter", "article must start with YAML front matter between '---' lines",
                     SourceLocation(shown), ("hint: begin the file with '---', the fields (title, outlet, published, genre), then '---'",))
@@ -149,7 +163,7 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
             if not path.name.startswith("."):
                 diags.warning("ignored-file", "not an article (articles end in .md); ignored", SourceLocation(display_path(path)))
             continue
-        article_slugs.append(path.stem)
+        article_slugs.append(slug_for(path.stem))  # a misnamed file still counts: no cascade of "unknown article"
         article = read_article(path, content_dir, diags)
         if article is None:
             continue

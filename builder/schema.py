@@ -225,6 +225,8 @@ def _report(error: ValidationError, data: Any, path: str, diags: Diagnostics) ->
             first = (schema.get("required") or [""])[0]
             diags.error("wrong-shape", f"the file must hold {wanted} at the top, not {_type_name(value)}", loc,
                         (f"hint: start the file with '{first}:'",) if first else ())
+        elif where and isinstance(where[-1], int):
+            diags.error("wrong-type", f"item {where[-1] + 1} of '{field}' must be {wanted}, not {_type_name(value)}", loc)
         else:
             diags.error("wrong-type", f"'{field}' must be {wanted}, not {_type_name(value)}", loc)
     elif error.validator in ("minLength", "pattern") and schema.get("minLength") and not str(value).strip():

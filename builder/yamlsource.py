@@ -41,6 +41,17 @@ class LMap(dict):
         return self.value_locs.get(key, self.loc)
 
 
+class LScalar(str):
+    """A whole document that is a bare string: kept with its location, so "wrong shape" points at it."""
+
+    __slots__ = ("loc",)
+
+    def __new__(cls, value: str, loc: SourceLocation) -> "LScalar":
+        made = super().__new__(cls, value)
+        made.loc = loc
+        return made
+
+
 class LList(list):
     """A sequence from YAML, with the location of the sequence and of each item."""
 
@@ -83,8 +94,10 @@ def load_yaml(text: str, path: str, diags: Diagnostics, *, line_offset: int = 0)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        opening = exc.context and "while scanning a quoted scalar" in exc.context
-        mark = exc.context_mark if opening and exc.context_mark else (exc.problem_mark or exc.context_mark)
+        opening = bool(exc.context and "while scanning a quoted scalar" in exc.context)
+        # Where the editor must look: where a quote opened, or the key that lacks its ':'.
+        at_start = opening or bool(exc.context and "while scanning a simple key" in exc.context)
+        mark = exc.context_mark if at_start and exc.context_mark else (exc.problem_mark or exc.context_mark)
         loc = _loc(mark, path, line_offset) if mark else SourceLocation(path, 1 + line_offset)
         problem = exc.problem or exc.context or "invalid YAML"
         hints: list[str] = []
@@ -101,8 +114,16 @@ def load_yaml(text: str, path: str, diags: Diagnostics, *, line_offset: int = 0)
             hints.append("hint: a content file holds one YAML document; remove the extra '---'")
         diags.error("yaml-syntax", f"invalid YAML: {problem}", loc, hints)
         return None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        diags.error("yaml-syntax", f"invalid YAML: {exc}", SourceLocation(path, 1 + line_offset))
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        before = text[: exc.position]
+        line = before.count("\n") + 1 + line_offset
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        diags.error("yaml-syntax", f"invalid YAML: the control character U+{ord(character):04X} is not allowed",
+                    SourceLocation(path, line, column), ("hint: delete it; it is usually invisible in an editor",))
+        return None
+    except yaml.YAMLError as exc:
+        diags.error("yaml-syntax", f"invalid YAML: {' '.join(str(exc).split())}", SourceLocation(path, 1 + line_offset))
         return None
     if node is None:
         return None
@@ -163,7 +184,8 @@ class _Builder:
         if depth > _MAX_DEPTH:
             raise _Reject("yaml-too-deep", f"YAML nested more than {_MAX_DEPTH} levels deep", self.loc(node))
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            return LScalar(value, self.loc(node)) if depth == 0 and isinstance(value, str) else value
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node, "seq")
             out = LList(self.loc(node))

@@ -35,7 +35,7 @@ from conftest import FIXTURES, MINIMAL, ROOT, snapshot
 
 HOSTILE = FIXTURES / "hostile"
 EDITIONS = sorted(p.name for p in (HOSTILE / "editions").iterdir() if p.is_dir())
-PENDING = sorted(p for p in (HOSTILE / "pending-invalid").iterdir() if p.is_dir())
+PENDING = sorted(p for p in (HOSTILE / "pending-invalid").glob("*") if p.is_dir())  # empty when none is pending
 THEME = ROOT / "themes" / "default"
 
 TEMPLATE_RESULT = "7777777"
