@@ -130,6 +130,8 @@ class Note:
     loc: SourceLocation
     explicit_id: bool
     """False when the id was derived from the quote (stable under reordering)."""
+    verdict: str | None = None
+    """A factcheck note's short verdict ("Incorrect"): shown, and published as a ClaimReview."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +403,8 @@ def _check_note_rules(item: LMap, diags: Diagnostics) -> None:
     if kind == "factcheck" and not item.get("sources"):
         diags.error("factcheck-without-sources", "a factcheck note needs 'sources' (a list of {title, url})",
                     item.key_loc("kind"))
+    if item.get("verdict") and kind != "factcheck":
+        diags.error("verdict-misplaced", f"'verdict' belongs to factcheck notes, not {kind} notes", item.key_loc("verdict"))
     if item.get("framing_type") and kind in ("note", "context", "factcheck"):
         diags.error("framing-type-misplaced", f"'framing_type' belongs to framing notes, not {kind} notes",
                     item.key_loc("framing_type"))
@@ -422,7 +426,8 @@ def build_notes(slug: str, document: RawDocument, diags: Diagnostics) -> tuple[N
         selector = _selector(item)
         note_id = item.get("id") or derive_note_id(selector, item["kind"])
         notes.append(Note(note_id, slug, item["kind"], _str(item.get("framing_type")), selector, item["body"],
-                          item.value_loc("body"), _citations(item.get("sources"), diags), item.loc, "id" in item))
+                          item.value_loc("body"), _citations(item.get("sources"), diags), item.loc, "id" in item,
+                          _str(item.get("verdict"))))
     explicit = {n.id for n in notes if n.explicit_id}
     derived = [n for n in notes if not n.explicit_id]
     _unique(((n.id, n.loc) for n in derived), "note id (derived from the same quote and kind; give one an 'id')", diags)

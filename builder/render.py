@@ -89,7 +89,29 @@ def article_ld(site: Site, article: Any) -> Markup:
         data["author"] = {"@type": "Person", "name": author.name}
     if article.url:
         data["sameAs"] = article.url
-    return json_ld(data)
+    reviews = claim_reviews(site, article)
+    return json_ld({"@context": "https://schema.org", "@graph": [data, *reviews]} if reviews else data)
+
+
+def claim_reviews(site: Site, article: Any) -> list[dict[str, Any]]:
+    """schema.org ClaimReview for each factcheck note that states a verdict."""
+    edition = site.edition
+    analysis = site.analyses[article.slug]
+    page = f"{edition.base_url}articles/{article.slug}.html"
+    reviews = []
+    for note in edition.notes_for(article.slug):
+        anchor = analysis.notes.get(note.id)
+        if note.kind != "factcheck" or not note.verdict or anchor is None:
+            continue
+        reviews.append({
+            "@type": "ClaimReview", "url": f"{page}#note-{note.id}", "claimReviewed": site.quote_text(article.slug, anchor),
+            "author": {"@type": "Organization", "name": edition.title, "url": edition.base_url},
+            "reviewRating": {"@type": "Rating", "alternateName": note.verdict},
+            "itemReviewed": {"@type": "Claim", "datePublished": article.published.isoformat(),
+                             "appearance": {"@type": "CreativeWork", "url": page, "headline": article.title},
+                             "author": {"@type": "Organization", "name": edition.outlet_of(article).name}},
+        })
+    return reviews
 
 
 def edition_summary(site: Site) -> str:

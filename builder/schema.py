@@ -71,6 +71,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "notes": array(obj({
             "id": SLUG, **SELECTOR, "kind": {"enum": list(KINDS)},
             "framing_type": {"enum": list(FRAMING_TYPES)}, "body": MARKDOWN,
+            "verdict": {**TEXT, "description": "a factcheck note's short verdict (e.g. Incorrect, Misleading)"},
             "sources": array(CITATION),
         }, ["quote", "kind", "body"])),
     }, ["notes"])),

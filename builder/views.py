@@ -115,6 +115,7 @@ class NoteView:
     quote: str
     body: Markup
     sources: tuple[dict[str, str | None], ...]
+    verdict: str | None = None
 
 
 def _sidenote(number: int, kind: str, label: str, body: str, sources: tuple[Citation, ...]) -> str:
@@ -154,7 +155,7 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
             note: Note = item
             label = KIND_LABELS[note.kind]
             framing = FRAMING_LABELS.get(note.framing_type or "")
-            shown_label = f"{label}: {framing}" if framing else label
+            shown_label = f"{label}: {framing}" if framing else (f"{label}: {note.verdict}" if note.verdict else label)
             anchor = analysis.notes[note.id]
             after = _noteref(number, note.id, shown_label, note.kind) + _sidenote(
                 number, note.kind, shown_label, site.rich.phrasing(note.body, root), note.sources)
@@ -162,7 +163,7 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
                                           f"q-{note.id}", f"kind-{note.kind}", after))
             note_views.append(NoteView(number, note.id, note.kind, label, framing, site.quote_text(article.slug, anchor),
                                        Markup(site.rich.block(note.body, root)),
-                                       tuple(citation_view(c) for c in note.sources)))
+                                       tuple(citation_view(c) for c in note.sources), note.verdict))
         else:
             key = f"fn-{item.footnote_id + 1}"
             body = fn_bodies.get(item.footnote_id, "")

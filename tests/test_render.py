@@ -166,3 +166,16 @@ def test_language_page_counts_terms_per_article_and_links_passages(site: Path):
 def test_entity_page_lists_events_that_involve_it(site: Path):
     page = soup(site / "glossary" / "metropolis.html")
     assert page.select_one('a[href="../timeline.html#storm-landfall"]') is not None
+
+
+def test_factcheck_verdict_is_shown_and_published_as_claim_review(site: Path):
+    import json
+
+    page = soup(site / "articles" / "first-report.html")
+    assert page.select_one("#note-worst-storm .verdict").get_text() == "Verdict: Exaggerated"
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    review = next(item for item in data["@graph"] if item["@type"] == "ClaimReview")
+    assert review["claimReviewed"] == "the worst storm in a decade"
+    assert review["reviewRating"]["alternateName"] == "Exaggerated"
+    assert review["itemReviewed"]["author"]["name"] == "The Daily Planet"
+    assert review["url"] == "https://example.org/articles/first-report.html#note-worst-storm"
