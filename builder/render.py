@@ -31,6 +31,12 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    # (href, text) pairs for the "On this page" tables of contents
+    env.filters["claim_toc"] = lambda claim: (f"#{claim.id}", claim.question)
+    env.filters["event_toc"] = lambda row: (f"#{row['event'].id}", f"{row['dates']}: {row['event'].title}")
+    env.filters["concept_toc"] = lambda concept: (f"#{concept.id}", concept.label)
+    env.filters["outlet_toc"] = lambda outlet: (f"#{outlet.id}", outlet.name)
+    env.filters["article_toc"] = lambda article: (f"#{article.slug}", article.title)
     env.globals.update(kind_labels=KIND_LABELS, framing_labels=FRAMING_LABELS, version=__version__)
     return env
 
@@ -120,7 +126,7 @@ def edition_summary(site: Site) -> str:
     return plain_text(site.md, site.edition.description)
 
 
-def render_guide(markdown: str) -> Markup:
+def render_guide(markdown: str) -> tuple[Markup, list[tuple[str, str]]]:
     """The editor's guide: Markdown with code blocks highlighted by Pygments (CSS classes, no inline styles)."""
     from markdown_it import MarkdownIt
     from pygments import highlight
@@ -148,7 +154,9 @@ def render_guide(markdown: str) -> Markup:
                 unique = f"{slug}-{number}"
             used.add(unique)
             token.attrSet("id", unique)
-    return Markup(md.renderer.render(tokens, md.options, {}))
+    toc = [(f"#{tokens[i].attrGet('id')}", tokens[i + 1].content) for i, t in enumerate(tokens)
+           if t.type == "heading_open" and t.tag == "h2"]
+    return Markup(md.renderer.render(tokens, md.options, {})), toc
 
 
 def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
@@ -206,7 +214,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     if guide:
         pages.page("guide.html", "guide.html", title="Editor’s guide", section="about",
                    summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
-                   guide=render_guide(guide))
+                   **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
     pages.data("search-index.js", search_index_script(site))

@@ -219,6 +219,14 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
         "language": language_for_article(site, article.slug),
         "related": related_articles(site, article),
         "passage_count": len(parsed.passages),
+        "page_toc": [(href, text) for href, text, present in (
+            ("#source-card-heading", "About this source", True),
+            ("#article-text", "The text", True),
+            ("#notes-heading", f"Notes ({len(note_views)})", bool(note_views)),
+            ("#apparatus-claims", "Contested claims", bool(analysis.claims)),
+            ("#apparatus-events", "Events", bool(analysis.events)),
+            ("#apparatus-entities", "Named in this article", bool(mentioned)),
+            ("#provenance", "Provenance", True)) if present],
     }
 
 
