@@ -14,7 +14,7 @@ from . import load, model
 from .analysis import ArticleAnalysis, analyse_article, compile_terms
 from .assets import OutputFile, fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
-from .linking import build_entity_index, check_markdown_references, check_unused_aliases
+from .linking import build_entity_index, check_markdown_references, check_unused_aliases, check_unused_overrides
 from .markdown import make_parser, parse_article
 from .render import make_env, render_site
 from .views import Site
@@ -64,6 +64,7 @@ def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, di
     check_markdown_references(edition, {slug: a.parsed for slug, a in analyses.items()}, diags, entities=glossary_ok)
     if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
         check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
+        check_unused_overrides(edition, {slug: a.parsed for slug, a in analyses.items()}, diags)
     diags.raise_if_errors()
     return edition, analyses, raw.guide
 

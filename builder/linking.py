@@ -164,6 +164,26 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
     return text[begin:].rstrip(), start - begin, end - begin
 
 
+def check_unused_overrides(edition: Edition, parsed: Mapping[str, ParsedArticle], diags: Diagnostics) -> None:
+    """An override whose text (with its prefix/suffix) occurs nowhere in its article decides nothing: say so."""
+    for override in edition.overrides:
+        article = parsed.get(override.article_slug)
+        if article is None:
+            continue
+        found = False
+        for passage in article.passages:
+            text = " ".join(passage.text.split())
+            start = text.find(override.text)
+            while start != -1 and not found:
+                found = _override_for([override], override.text, text, start, start + len(override.text)) is not None
+                start = text.find(override.text, start + 1)
+            if found:
+                break
+        if not found:
+            diags.warning("unused-override", f"override for '{override.text}' matches nothing in '{override.article_slug}'",
+                          override.loc, ("hint: check the text, prefix and suffix against the article",))
+
+
 def check_unused_aliases(edition: Edition, mentions: Iterable[Mention], diags: Diagnostics) -> None:
     """Warn about spellings listed in the glossary that no article uses (usually a typo)."""
     used = {(m.entity_id, m.text) for m in mentions}

@@ -17,7 +17,7 @@ from .assets import AssetManifest, OutputFile
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .searchindex import search_index_script
-from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, claims_view, concordance, entity_view,
+from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, authors_view, claims_view, concordance, entity_view,
                     glossary_index, language_view, long_date, note_backlinks, sources_view, timeline_view)
 
 
@@ -196,7 +196,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                **glossary_index(site, concordances))
     pages.page("sources.html", "sources.html", title="Sources", section="sources",
                summary="Who published each article, and how independent raters assess the outlets.",
-               outlets=sources_view(site))
+               outlets=sources_view(site), authors=authors_view(site))
     pages.page("claims.html", "claims.html", title="Contested claims", section="claims",
                summary="Where the accounts disagree, side by side, with what later reporting established.",
                claims=claims_view(site))

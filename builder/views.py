@@ -404,6 +404,12 @@ def sources_view(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
+def authors_view(site: Site) -> list[dict[str, Any]]:
+    return [{"author": author, "bio": Markup(site.rich.block(author.bio, "")) if author.bio else None,
+             "articles": [a for a in site.edition.articles if a.author_id == author.id]}
+            for author in sorted(site.edition.authors.values(), key=lambda a: a.name.casefold())]
+
+
 def claims_view(site: Site) -> list[dict[str, Any]]:
     rows = []
     for claim in site.edition.claims:

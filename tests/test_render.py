@@ -179,3 +179,19 @@ def test_factcheck_verdict_is_shown_and_published_as_claim_review(site: Path):
     assert review["reviewRating"]["alternateName"] == "Exaggerated"
     assert review["itemReviewed"]["author"]["name"] == "The Daily Planet"
     assert review["url"] == "https://example.org/articles/first-report.html#note-worst-storm"
+
+
+def test_sources_page_describes_authors(site: Path):
+    page = soup(site / "sources.html")
+    card = page.select_one("#author-lois-lane")
+    assert card.h3.get_text() == "Lois Lane"
+    assert card.select_one('a[href="articles/first-report.html"]') is not None
+    article = soup(site / "articles" / "first-report.html")
+    assert article.select_one('.source-card a[href="../sources.html#author-lois-lane"]') is not None
+
+
+def test_an_override_that_matches_nothing_is_a_warning(edition: Path, tmp_path: Path, run_cli):
+    glossary = edition / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "overrides:\n  - article: first-report\n    text: Gotham\n    entity: null\n")
+    result = run_cli("check", "--content", str(edition))
+    assert result.code == 0 and "override for 'Gotham' matches nothing in 'first-report' [unused-override]" in result.err
