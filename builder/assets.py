@@ -27,12 +27,18 @@ class AssetManifest:
 
 
 def fingerprint(static_dir: Path) -> AssetManifest:
-    """Every file under static_dir, renamed name.<hash>.ext (the hash of its bytes)."""
+    """Every file under static_dir, renamed name.<hash>.ext (the hash of its bytes).
+
+    Files under static/root/ (favicon.ico, which browsers ask for at the root by that name) are copied
+    to the site root unchanged instead."""
     paths: dict[str, str] = {}
     files = []
     for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(static_dir).as_posix()
         data = path.read_bytes()
+        if relative.startswith("root/"):
+            files.append(OutputFile(PurePosixPath(relative.removeprefix("root/")), data))
+            continue
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, suffix = relative.rpartition(".")
         hashed = f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{relative}.{digest}"
