@@ -31,28 +31,38 @@ class Anchor:
     """[start, end) offsets into Passage.text."""
 
 
-@dataclass(frozen=True, slots=True)
 class NormalText:
-    """A passage's text with white space collapsed, and the map back to the original offsets."""
+    """A passage's text with white space collapsed, and (computed only when asked) the map back."""
 
-    text: str
-    origin: tuple[int, ...]
-    """origin[i] = offset in the original text of normalised character i."""
+    __slots__ = ("text", "_raw", "_origin")
+
+    def __init__(self, text: str, raw: str):
+        self.text = text
+        self._raw = raw
+        self._origin: tuple[int, ...] | None = None
+
+    @property
+    def origin(self) -> tuple[int, ...]:
+        """origin[i] = offset in the original text of normalised character i."""
+        if self._origin is None:
+            if self.text == self._raw:  # the common case: nothing to collapse
+                self._origin = tuple(range(len(self.text)))
+            else:
+                origin: list[int] = []
+                for match in _NON_SPACE.finditer(self._raw):
+                    if origin:
+                        origin.append(match.start() - 1)  # the collapsed space: the last white space before the word
+                    origin.extend(range(match.start(), match.end()))
+                self._origin = tuple(origin)
+        return self._origin
 
 
 _NON_SPACE = re.compile(r"\S+")
 
 
 def normalise(text: str) -> NormalText:
-    """Collapse white space runs to one space (and trim), keeping the map back to original offsets."""
-    words: list[str] = []
-    origin: list[int] = []
-    for match in _NON_SPACE.finditer(text):
-        if words:
-            origin.append(match.start() - 1)  # the collapsed space stands for the last white space before the word
-        words.append(match.group())
-        origin.extend(range(match.start(), match.end()))
-    return NormalText(" ".join(words), tuple(origin))
+    """Collapse white space runs to one space (and trim); the offset map is built lazily."""
+    return NormalText(" ".join(text.split()), text)
 
 
 def collapse(text: str) -> str:

@@ -16,6 +16,7 @@ from . import __version__
 from .assets import AssetManifest, OutputFile
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
+from .parallel import render_pages
 from .searchindex import search_index_script
 from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, authors_view, claims_view, concordance, entity_view,
                     glossary_index, language_view, long_date, note_backlinks, sources_view, timeline_view)
@@ -183,14 +184,20 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
                                "url": edition.base_url, "inLanguage": edition.language,
                                "description": edition_summary(site)}))
-    for number in range(len(articles)):
-        render_article_page(pages, site, number)
+    site.relations()  # computed once here, before any fork, so workers share it
+    fresh = lambda: PageRenderer(env, site, manifest, Diagnostics())  # noqa: E731 - one per worker
+    pages.outputs.extend(render_pages(len(articles), lambda p, n: render_article_page(p, site, n), fresh, diags))
     concordances = concordance(site)
     backlinks = note_backlinks(site)
-    for entity in sorted(edition.entities.values(), key=lambda e: e.id):
+    entities = sorted(edition.entities.values(), key=lambda e: e.id)
+
+    def entity_page(renderer: PageRenderer, number: int) -> None:
+        entity = entities[number]
         view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []))
-        pages.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
-                   summary=site.entity_summary(entity), **view)
+        renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
+                      summary=site.entity_summary(entity), **view)
+
+    pages.outputs.extend(render_pages(len(entities), entity_page, fresh, diags))
     pages.page("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
                summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
                **glossary_index(site, concordances))

@@ -121,3 +121,14 @@ def test_new_imports_a_raw_text_and_flags_site_furniture(edition: Path, tmp_path
     assert check.code == 1 and "unknown outlet 'todo-outlet-id'" in check.err
     again = run_cli("new", "--from", str(raw), "--content", str(edition))
     assert again.code == 1 and "already exists" in again.err
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_one_process(edition: Path, tmp_path: Path, monkeypatch):
+    import builder.parallel as parallel
+
+    one = build(Paths(edition, tmp_path / "one", ROOT / "themes" / "default"))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    two = build(Paths(edition, tmp_path / "two", ROOT / "themes" / "default"))
+    assert [o.dest for o in one.outputs] == [o.dest for o in two.outputs]
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
