@@ -46,6 +46,21 @@ def edition(tmp_path: Path) -> Path:
     return target
 
 
+def overlay(case: Path, content: Path) -> Path:
+    """The minimal edition at `content` with the case's files laid over it (X.delete removes X)."""
+    shutil.copytree(MINIMAL, content)
+    for source in sorted((case / "content").rglob("*")):
+        if source.is_dir():
+            continue
+        target = content / source.relative_to(case / "content")
+        if source.suffix == ".delete":
+            target.with_suffix("").unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return content
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -6,30 +6,17 @@ edition (a file named `*.delete` removes the file of that name) and `expected.tx
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, MINIMAL, snapshot
+from conftest import FIXTURES, overlay, snapshot
 
 CASES = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 
 
 def assemble(case: Path, tmp_path: Path) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(MINIMAL, content)
-    for source in sorted((case / "content").rglob("*")):
-        if source.is_dir():
-            continue
-        relative = source.relative_to(case / "content")
-        target = content / relative
-        if source.suffix == ".delete":
-            target.with_suffix("").unlink()
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return content
+    return overlay(case, tmp_path / "content")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from bs4 import BeautifulSoup
 
 from builder.cli import main
 from builder.load import MAX_FILE_BYTES
-from conftest import FIXTURES, MINIMAL, ROOT, snapshot
+from conftest import FIXTURES, ROOT, overlay, snapshot
 
 HOSTILE = FIXTURES / "hostile"
 EDITIONS = sorted(p.name for p in (HOSTILE / "editions").iterdir() if p.is_dir())
@@ -51,21 +50,6 @@ OWN_SCRIPT_SRC = re.compile(r"(?:\.\./)*(?:assets/[\w.-]+\.js|search-index\.js)"
 
 # ---------------------------------------------------------------------------------------------
 # Building
-
-
-def overlay(case: Path, content: Path) -> Path:
-    """The minimal edition at `content` with the case's files laid over it (X.delete removes X)."""
-    shutil.copytree(MINIMAL, content)
-    for source in sorted((case / "content").rglob("*")):
-        if source.is_dir():
-            continue
-        target = content / source.relative_to(case / "content")
-        if source.suffix == ".delete":
-            target.with_suffix("").unlink()
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return content
 
 
 def build(content: Path, out: Path) -> tuple[int, str]:
