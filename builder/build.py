@@ -36,6 +36,9 @@ class BuildReport:
 
     diagnostics: tuple[Diagnostic, ...]
     outputs: tuple[OutputFile, ...]
+    edition: model.Edition | None = None
+    """The checked model (the live preview keeps it for its fast path)."""
+    analyses: dict[str, ArticleAnalysis] | None = None
 
 
 def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis]]:
@@ -89,4 +92,4 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     outputs = render_site(Site(edition, analyses), env or make_env(paths.theme), manifest, diags, guide)
     diags.raise_if_errors()
     write_site(outputs, paths.out)
-    return BuildReport(tuple(diags.sorted()), tuple(outputs))
+    return BuildReport(tuple(diags.sorted()), tuple(outputs), edition, analyses)

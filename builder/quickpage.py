@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .analysis import analyse_article, compile_terms
 from .assets import fingerprint
-from .build import BuildReport, Paths, analyse_content
+from .build import BuildReport, Paths
 from .diagnostics import Diagnostics
 from .linking import build_entity_index
 from .load import read_article, read_yaml_file
@@ -31,9 +31,11 @@ class QuickPages:
         self.state: tuple | None = None
 
     def remember(self, report: BuildReport) -> None:
-        """Keep the model of the build that just succeeded (analysed again: cheap, and keeps build() pure)."""
-        diags = Diagnostics()
-        edition, analyses, _ = analyse_content(self.paths, diags)
+        """Keep the model of the build that just succeeded."""
+        edition, analyses = report.edition, report.analyses
+        if edition is None or analyses is None:
+            self.state = None
+            return
         self.state = (edition, analyses, build_entity_index(edition, Diagnostics()), compile_terms(edition.concepts),
                       fingerprint(self.paths.theme / "static"))
 

@@ -19,7 +19,8 @@ from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .parallel import render_pages
 from .searchindex import search_index_script
 from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, authors_view, claims_view, concordance, entity_view,
-                    glossary_index, language_view, long_date, note_backlinks, sources_view, timeline_view)
+                    glossary_index, language_view, long_date, note_backlinks, plain_text, sources_view,
+                    timeline_view)
 
 
 def make_env(theme_dir: Path) -> jinja2.Environment:
@@ -122,8 +123,6 @@ def claim_reviews(site: Site, article: Any) -> list[dict[str, Any]]:
 
 
 def edition_summary(site: Site) -> str:
-    from .views import plain_text
-
     return plain_text(site.md, site.edition.description)
 
 
