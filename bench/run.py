@@ -23,12 +23,13 @@ from generate import generate  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed_build(content: Path, out: Path) -> tuple[float, int]:
+def timed_build(content: Path, out: Path, fresh: bool = True) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of one `python -m builder build` in a child process.
 
     RUSAGE_CHILDREN reports the largest child so far; runs are equal in size, so that is the peak."""
-    if out.exists():
+    if fresh and out.exists():
         shutil.rmtree(out)
+        shutil.rmtree(out.parent / ".cache", ignore_errors=True)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--content", str(content), "--out", str(out),
                                 "--theme", str(ROOT / "themes" / "default")], cwd=ROOT,
@@ -55,11 +56,14 @@ def main() -> None:
             elapsed, peak = timed_build(content, work / "site")
             times.append(elapsed)
             peaks.append(peak)
+        warm = [timed_build(content, work / "site", fresh=False)[0] for _ in range(args.runs)]
         pages = sum(1 for p in (work / "site").rglob("*.html"))
         median = statistics.median(times)
         print(f"articles={args.articles} pages={pages} runs={args.runs}")
         print(f"cold build: median {median:.2f} s ({1000 * median / args.articles:.2f} ms/article), "
               f"{pages / median:.0f} pages/s, peak RSS {max(peaks) / 1048576:.0f} MiB")
+        print(f"warm build, nothing changed: median {statistics.median(warm):.2f} s "
+              f"({statistics.median(warm) / median:.2f} x cold)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

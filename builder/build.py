@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import load, model
+from . import load, model, stamp
 from .analysis import ArticleAnalysis, analyse_article, compile_terms
 from .assets import OutputFile, fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
@@ -39,6 +39,8 @@ class BuildReport:
     edition: model.Edition | None = None
     """The checked model (the live preview keeps it for its fast path)."""
     analyses: dict[str, ArticleAnalysis] | None = None
+    up_to_date: bool = False
+    """Nothing had changed: the site on disk was already this build's output."""
 
 
 def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis]]:
@@ -72,10 +74,16 @@ def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, di
     return edition, analyses, raw.guide
 
 
-def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None) -> BuildReport:
+def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None,
+          reuse: bool = False) -> BuildReport:
     """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors.
 
-    `env` lets a long-running caller (the live preview) keep its compiled templates between builds."""
+    `env` lets a long-running caller (the live preview) keep its compiled templates between builds.
+    `reuse` skips the work when nothing read has changed since the last build and its output is intact
+    (the report then has no outputs and `up_to_date` set)."""
+    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write and reuse else None
+    if key is not None and stamp.is_current(key, paths.out):
+        return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
     edition, analyses, guide = analyse_content(paths, diags)
     if strict:
@@ -92,4 +100,6 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     outputs = render_site(Site(edition, analyses), env or make_env(paths.theme), manifest, diags, guide)
     diags.raise_if_errors()
     write_site(outputs, paths.out)
+    if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
+        stamp.record(key, paths.out)
     return BuildReport(tuple(diags.sorted()), tuple(outputs), edition, analyses)

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     for command in (build_cmd, bundle_cmd):
         command.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
         command.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
+    for command in (build_cmd, bundle_cmd):
+        command.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     bundle_cmd.add_argument("--zip", type=Path, default=Path("dist/edition.zip"), help="zip to write (default: dist/edition.zip)")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print problems")
     serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild and reload on every change")
@@ -110,9 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = build(Paths(args.content, Path("site"), Path("themes/default")), write=False, strict=args.strict)
             _print(report.diagnostics, fmt)
             return 0
-        report = build(Paths(args.content, args.out, args.theme), strict=args.strict)
+        report = build(Paths(args.content, args.out, args.theme), strict=args.strict, reuse=not args.force)
         _print(report.diagnostics)
-        print(f"built {len(report.outputs)} files into {args.out}/", file=sys.stderr)
+        if report.up_to_date:
+            print(f"{args.out}/ is up to date (nothing changed since the last build; --force rebuilds)", file=sys.stderr)
+        else:
+            print(f"built {len(report.outputs)} files into {args.out}/", file=sys.stderr)
         if args.command == "bundle":
             from .bundle import zip_site
 

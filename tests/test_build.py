@@ -37,7 +37,7 @@ def test_failed_build_leaves_previous_site_untouched(edition: Path, tmp_path: Pa
     result = run_cli("build", "--content", str(edition), "--out", str(out))
     assert result.code == 1 and "quote-not-found" in result.err
     assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "site"]
 
 
 def test_successful_rebuild_replaces_the_site_whole(edition: Path, tmp_path: Path, run_cli):
@@ -132,3 +132,20 @@ def test_parallel_rendering_gives_the_same_bytes_as_one_process(edition: Path, t
     two = build(Paths(edition, tmp_path / "two", ROOT / "themes" / "default"))
     assert [o.dest for o in one.outputs] == [o.dest for o in two.outputs]
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_warm_build_with_nothing_changed_does_nothing_and_any_change_rebuilds(edition: Path, tmp_path: Path, run_cli):
+    out = tmp_path / "site"
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    cold = snapshot(out)
+    assert "up to date" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    assert snapshot(out) == cold
+    (out / "index.html").write_text("tampered")  # the site on disk is not what the last build wrote
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    assert snapshot(out) == cold
+    notes = edition / "annotations" / "first-report.yaml"
+    notes.write_text(notes.read_text().replace("The tide was high", "The tide was higher"))
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    assert b"The tide was higher" in (out / "articles" / "first-report.html").read_bytes()
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out), "--force").err
+    assert not any((out / name).exists() for name in (".cache", ".edition-build.json"))
