@@ -43,11 +43,6 @@ class BuildReport:
     """Nothing had changed: the site on disk was already this build's output."""
 
 
-def analyse(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis]]:
-    edition, analyses, _ = analyse_content(paths, diags)
-    return edition, analyses
-
-
 def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis], str | None]:
     """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
     raw = load.read_content(paths.content, diags)

@@ -165,6 +165,16 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+@cache
+def _item_validator(name: str, key: str) -> Draft202012Validator:
+    return Draft202012Validator(SCHEMAS[name]["properties"][key]["items"])
+
+
+@cache
+def _property_validator(name: str, key: str) -> Draft202012Validator:
+    return Draft202012Validator(SCHEMAS[name]["properties"][key])
+
+
 def valid_part(name: str, data: Any) -> Any:
     """The document with invalid items of its top-level lists removed; None if its shape is wrong."""
     top = SCHEMAS[name]
@@ -174,14 +184,14 @@ def valid_part(name: str, data: Any) -> Any:
     for key, value in data.items():
         item_schema = top["properties"].get(key, {}).get("items")
         if item_schema is not None and isinstance(value, LList):
-            checker = Draft202012Validator(item_schema)
+            checker = _item_validator(name, key)
             items = LList(value.loc)
             for item, loc in zip(value, value.item_locs):
                 if checker.is_valid(item):
                     items.append(item)
                     items.item_locs.append(loc)
             value = items
-        elif key in top["properties"] and not Draft202012Validator(top["properties"][key]).is_valid(value):
+        elif key in top["properties"] and not _property_validator(name, key).is_valid(value):
             continue
         elif key not in top["properties"]:
             continue

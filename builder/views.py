@@ -18,7 +18,7 @@ from .analysis import ArticleAnalysis
 from .anchoring import Anchor
 from .articlebody import BodyRenderer, Decoration, footnote_bodies
 from .linking import Mention, sentence_around
-from .markdown import make_parser
+from .markdown import ENTITY_REF, make_parser
 from .model import Article, Citation, Claim, Edition, Entity, Event, Note
 from .richtext import RichText
 
@@ -347,8 +347,6 @@ def concordance_rows(slug: str, mentions: list[dict[str, Any]]) -> Markup:
 
 def note_backlinks(site: Site) -> dict[str, list[dict[str, Any]]]:
     """entity id -> notes whose body links to it with [[id]]."""
-    from .markdown import ENTITY_REF
-
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for article in site.edition.articles:
         for note in site.edition.notes_for(article.slug):

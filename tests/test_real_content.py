@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.build import Paths, analyse, build
+from builder.build import Paths, analyse_content, build
 from builder.diagnostics import Diagnostics
 from conftest import ROOT, soup
 
@@ -28,7 +28,8 @@ def real_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def analysed():
-    return analyse(Paths(ROOT / "content", ROOT / "site", ROOT / "themes" / "default"), Diagnostics())
+    edition, analyses, _ = analyse_content(Paths(ROOT / "content", ROOT / "site", ROOT / "themes" / "default"), Diagnostics())
+    return edition, analyses
 
 
 def words(text: str) -> list[str]:
