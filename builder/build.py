@@ -6,19 +6,21 @@ swapped in at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 
 from . import load, model, stamp
-from .analysis import ArticleAnalysis, analyse_article, compile_terms
-from .assets import OutputFile, fingerprint
+from .analysis import ArticleAnalysis, compile_terms
+from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, analyse_articles, article_keys
+from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, check_unused_overrides
-from .markdown import make_parser, parse_article
-from .render import make_env, render_site
-from .views import Site
-from .write import write_site
+from .render import PageRenderer, article_page, make_env, render_site
+from .searchindex import article_docs
+from .views import Site, concordance_groups
+from .write import SiteWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,8 @@ class BuildReport:
     """What a build found and produced."""
 
     diagnostics: tuple[Diagnostic, ...]
-    outputs: tuple[OutputFile, ...]
+    outputs: tuple[PurePosixPath, ...]
+    """Every file written, relative to the output directory, in site order."""
     edition: model.Edition | None = None
     """The checked model (the live preview keeps it for its fast path)."""
     analyses: dict[str, ArticleAnalysis] | None = None
@@ -43,30 +46,40 @@ class BuildReport:
     """Nothing had changed: the site on disk was already this build's output."""
 
 
-def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis], str | None]:
-    """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
+def load_edition(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, load.RawContent]:
+    """Steps 1–2: read and check every content file into the model. Raises BuildFailed if nothing is usable."""
     raw = load.read_content(paths.content, diags)
     edition = model.build_edition(raw, diags)
     if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
         diags.raise_if_errors()
     assert edition is not None
+    return edition, raw
+
+
+def check_articles(edition: model.Edition, raw: load.RawContent, diags: Diagnostics,
+                   **work: Any) -> list[ArticleResult]:
+    """Steps 3–5 for every article (see articlework; `work` are its cache and page options), then the
+    checks that look across articles. Raises BuildFailed on errors."""
     # Articles that loaded are anchored and linked even when other files had errors, so the editor
     # sees every problem in one run; the gate below still stops before anything is rendered.
-    md = make_parser()
     entity_index = build_entity_index(edition, diags)
-    terms = compile_terms(edition.concepts)
-    analyses = {}
-    for article in edition.articles:
-        parsed = parse_article(md, article)
-        analyses[article.slug] = analyse_article(parsed, edition, entity_index, terms, diags)
+    results = analyse_articles(edition, entity_index, compile_terms(edition.concepts), diags, **work)
+    parsed = {a.slug: r.analysis.parsed for a, r in zip(edition.articles, results)}
     glossary = raw.data.get("glossary")
     glossary_ok = glossary is None or not diags.has_errors_in(glossary.path)
-    check_markdown_references(edition, {slug: a.parsed for slug, a in analyses.items()}, diags, entities=glossary_ok)
+    check_markdown_references(edition, parsed, diags, entities=glossary_ok)
     if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
-        check_unused_aliases(edition, [m for a in analyses.values() for m in a.mentions], diags)
-        check_unused_overrides(edition, {slug: a.parsed for slug, a in analyses.items()}, diags)
+        check_unused_aliases(edition, [m for r in results for m in r.analysis.mentions], diags)
+        check_unused_overrides(edition, parsed, diags)
     diags.raise_if_errors()
-    return edition, analyses, raw.guide
+    return results
+
+
+def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis], str | None]:
+    """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
+    edition, raw = load_edition(paths, diags)
+    results = check_articles(edition, raw, diags)
+    return edition, {a.slug: r.analysis for a, r in zip(edition.articles, results)}, raw.guide
 
 
 def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None,
@@ -75,26 +88,57 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
 
     `env` lets a long-running caller (the live preview) keep its compiled templates between builds.
     `reuse` skips the work when nothing read has changed since the last build and its output is intact
-    (the report then has no outputs and `up_to_date` set)."""
+    (the report then has no outputs and `up_to_date` set). Per-article work is always reused from the
+    cache beside the output when its inputs are unchanged."""
     key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write and reuse else None
     if key is not None and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
-    edition, analyses, guide = analyse_content(paths, diags)
+    edition, raw = load_edition(paths, diags)
+    if not write:
+        results = check_articles(edition, raw, diags)
+        _strict(diags, strict)
+        return BuildReport(tuple(diags.sorted()), ())
+    if not (paths.theme / "templates").is_dir():
+        check_articles(edition, raw, diags)  # content problems first, as when the theme is there
+        diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
+        diags.raise_if_errors()
+    static = paths.theme / "static"
+    manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
+    env = env or make_env(paths.theme)
+    site = Site(edition, {})
+    site.prepare()
+    keys = article_keys(edition, stamp.code_key(paths.theme) + repr(sorted(manifest.paths.items())))
+    cache = ArticleCache(stamp.cache_dir(paths.out) / "articles")
+
+    def page(number: int, analysis: ArticleAnalysis, local: Diagnostics) -> bytes | None:
+        site.analyses = {analysis.parsed.article.slug: analysis}  # only this article's, in this process
+        return article_page(PageRenderer(env, site, manifest, local, _no_sink), site, number, RELATED_SLOT)
+
+    def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, Any]:
+        article = edition.articles[number]
+        return concordance_groups(article.slug, analysis), article_docs(site, article, analysis)
+
+    results = check_articles(edition, raw, diags, keys=keys, cache=cache, page=page, extras=extras)
+    _strict(diags, strict)
+    site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
+    with SiteWriter(paths.out) as writer:
+        dests = render_site(site, env, manifest, diags, raw.guide, results, cache, writer.write)
+        diags.raise_if_errors()
+        writer.register(dests)
+        writer.commit()
+    cache.prune(keys)
+    if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
+        stamp.record(key, paths.out)
+    return BuildReport(tuple(diags.sorted()), tuple(dests), edition, dict(site.analyses))
+
+
+def _strict(diags: Diagnostics, strict: bool) -> None:
     if strict:
         for warning in list(diags.items):
             diags.error(warning.code, warning.message, warning.location, warning.hints)
         diags.raise_if_errors()
-    if not write:
-        return BuildReport(tuple(diags.sorted()), ())
-    static = paths.theme / "static"
-    if not (paths.theme / "templates").is_dir():
-        diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
-        diags.raise_if_errors()
-    manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
-    outputs = render_site(Site(edition, analyses), env or make_env(paths.theme), manifest, diags, guide)
-    diags.raise_if_errors()
-    write_site(outputs, paths.out)
-    if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
-        stamp.record(key, paths.out)
-    return BuildReport(tuple(diags.sorted()), tuple(outputs), edition, analyses)
+
+
+def _no_sink(dest: PurePosixPath, data: bytes) -> PurePosixPath:
+    raise AssertionError("article pages go to the cache first")

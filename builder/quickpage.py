@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .analysis import analyse_article, compile_terms
 from .assets import fingerprint
@@ -78,15 +78,16 @@ class QuickPages:
         if diags.has_errors:
             return None
         site = Site(edition, {**analyses, slug: analysis})
-        pages = PageRenderer(self.env, site, manifest, diags)
+        written: list[tuple[PurePosixPath, bytes]] = []
+        pages = PageRenderer(self.env, site, manifest, diags, lambda dest, data: written.append((dest, data)) or dest)
         render_article_page(pages, site, [a.slug for a in articles].index(slug))
-        if diags.has_errors or not pages.outputs:
+        if diags.has_errors or not written:
             return None
-        output = pages.outputs[0]
-        target = self.paths.out / output.dest
+        dest, data = written[0]
+        target = self.paths.out / dest
         handle, temp = tempfile.mkstemp(prefix=".quick.", dir=target.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(output.data)
+            stream.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, target)
-        return output.dest.as_posix()
+        return dest.as_posix()

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Sequence
 
 import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .assets import AssetManifest, OutputFile
+from .articlework import RELATED_SLOT, ArticleCache, ArticleResult
+from .assets import AssetManifest
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .parallel import render_pages
 from .searchindex import search_index_script
 from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, authors_view, claims_view, concordance, entity_view,
-                    glossary_index, language_view, long_date, note_backlinks, plain_text, sources_view,
+                    glossary_index, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
                     timeline_view)
 
 
@@ -43,14 +44,20 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
     return env
 
 
+Sink = Callable[[PurePosixPath, bytes], PurePosixPath]
+"""Takes a finished file (SiteWriter.write writes it into the staging directory)."""
+
+
 class PageRenderer:
-    """Renders templates for pages at known paths, supplying the shared context."""
+    """Renders templates for pages at known paths, supplying the shared context; hands each file to `sink`."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, manifest: AssetManifest, diags: Diagnostics):
-        self.env, self.site, self.manifest, self.diags = env, site, manifest, diags
-        self.outputs: list[OutputFile] = []
+    def __init__(self, env: jinja2.Environment, site: Site, manifest: AssetManifest, diags: Diagnostics, sink: Sink):
+        self.env, self.site, self.manifest, self.diags, self.sink = env, site, manifest, diags, sink
+        self.dests: list[PurePosixPath] = []
 
-    def page(self, dest: str, template: str, *, title: str, summary: str = "", section: str = "", **context: Any) -> None:
+    def render(self, dest: str, template: str, *, title: str, summary: str = "", section: str = "",
+               **context: Any) -> bytes | None:
+        """The page's bytes, or None when the template failed (reported to diags)."""
         depth = dest.count("/")
         root = "../" * depth
         edition = self.site.edition
@@ -62,19 +69,25 @@ class PageRenderer:
             "jsonld": None,
         }
         try:
-            html = self.env.get_template(template).render({**base, **context})
+            return self.env.get_template(template).render({**base, **context}).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             self.diags.error("template", f"template syntax error: {exc.message}",
                              SourceLocation(exc.filename or template, exc.lineno or 1))
-            return
         except (jinja2.UndefinedError, jinja2.TemplateError) as exc:
             self.diags.error("template", f"template '{template}' failed while rendering {dest}: {exc}",
                              SourceLocation(f"themes/{template}"))
-            return
-        self.outputs.append(OutputFile(PurePosixPath(dest), html.encode("utf-8")))
+        return None
+
+    def page(self, dest: str, template: str, **context: Any) -> None:
+        data = self.render(dest, template, **context)
+        if data is not None:
+            self.emit(dest, data)
+
+    def emit(self, dest: str, data: bytes) -> None:
+        self.dests.append(self.sink(PurePosixPath(dest), data))
 
     def data(self, dest: str, text: str) -> None:
-        self.outputs.append(OutputFile(PurePosixPath(dest), text.encode("utf-8")))
+        self.emit(dest, text.encode("utf-8"))
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -159,23 +172,41 @@ def render_guide(markdown: str) -> tuple[Markup, list[tuple[str, str]]]:
     return Markup(md.renderer.render(tokens, md.options, {})), toc
 
 
-def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
-    """One article's page (the live preview renders just this one first)."""
+def article_page(pages: PageRenderer, site: Site, number: int, related_html: str) -> bytes | None:
+    """One article's page; `related_html` is its related accounts (or RELATED_SLOT, filled in later)."""
     articles = site.edition.articles
     article = articles[number]
     view = article_view(site, article)
-    pages.page(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
-               summary=f"{site.edition.outlet_of(article).name}, {long_date(article.published)}: annotated edition "
-                       f"with {len(view['notes'])} notes.",
-               previous=articles[number - 1] if number else None, jsonld=article_ld(site, article),
-               next=articles[number + 1] if number + 1 < len(articles) else None, **view)
+    return pages.render(f"articles/{article.slug}.html", "article.html", title=article.title, section="articles",
+                        summary=f"{site.edition.outlet_of(article).name}, {long_date(article.published)}: annotated "
+                                f"edition with {len(view['notes'])} notes.",
+                        previous=articles[number - 1] if number else None, jsonld=article_ld(site, article),
+                        next=articles[number + 1] if number + 1 < len(articles) else None,
+                        related_html=Markup(related_html), **view)
 
 
-def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics,
-                guide: str | None = None) -> list[OutputFile]:
-    """Every page of the edition plus its data files, in a fixed order."""
+def related_html(env: jinja2.Environment, site: Site, article: Any) -> str:
+    return env.get_template("related.html").render(related=related_articles(site, article))
+
+
+def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
+    """One article's page whole (the live preview renders just this one first)."""
+    article = site.edition.articles[number]
+    data = article_page(pages, site, number, related_html(pages.env, site, article))
+    if data is not None:
+        pages.emit(f"articles/{article.slug}.html", data)
+
+
+def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
+                results: Sequence[ArticleResult], cache: ArticleCache, sink: Sink) -> list[PurePosixPath]:
+    """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
+
+    The article pages were rendered with the rest of each article's work (articlework) into the cache;
+    here each gets its related accounts, which depend on every article, and goes to the site."""
     edition = site.edition
-    pages = PageRenderer(env, site, manifest, diags)
+    pages = PageRenderer(env, site, manifest, diags, sink)
+    for asset in manifest.files:
+        pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
     pages.page("index.html", "index.html", title=edition.title, section="home",
                summary=edition_summary(site), articles=[_card(site, a) for a in articles],
@@ -184,9 +215,18 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                                "url": edition.base_url, "inLanguage": edition.language,
                                "description": edition_summary(site)}))
     site.relations()  # computed once here, before any fork, so workers share it
-    fresh = lambda: PageRenderer(env, site, manifest, Diagnostics())  # noqa: E731 - one per worker
-    pages.outputs.extend(render_pages(len(articles), lambda p, n: render_article_page(p, site, n), fresh, diags))
-    concordances = concordance(site)
+    fresh = lambda: PageRenderer(env, site, manifest, Diagnostics(), sink)  # noqa: E731 - one per page
+    slot = RELATED_SLOT.encode()
+
+    def finish_article(renderer: PageRenderer, number: int) -> None:
+        article, result = articles[number], results[number]
+        assert result.page, "articles with errors stop the build before rendering"
+        data = cache.page_path(result.key).read_bytes()
+        renderer.emit(f"articles/{article.slug}.html",
+                      data.replace(slot, related_html(env, site, article).encode("utf-8"), 1))
+
+    pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
+    concordances = concordance(site, ((a, r.concordance) for a, r in zip(articles, results)))
     backlinks = note_backlinks(site)
     entities = sorted(edition.entities.values(), key=lambda e: e.id)
 
@@ -196,7 +236,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
                       summary=site.entity_summary(entity), **view)
 
-    pages.outputs.extend(render_pages(len(entities), entity_page, fresh, diags))
+    pages.dests.extend(render_pages(len(entities), entity_page, fresh, diags))
     pages.page("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
                summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
                **glossary_index(site, concordances))
@@ -223,13 +263,13 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                    **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
-    pages.data("search-index.js", search_index_script(site))
+    pages.data("search-index.js", search_index_script(site, (r.search_docs for r in results)))
     pages.data("annotations.jsonld", annotations_jsonld(site))
     pages.data("feed.xml", atom_feed(site))
     pages.data("robots.txt", robots_txt(edition))
-    pages.data("sitemap.xml", sitemap_xml(edition, [o.dest.as_posix() for o in pages.outputs
-                                                     if o.dest.suffix == ".html" and o.dest.name != "404.html"]))
-    return [*manifest.files, *pages.outputs]
+    pages.data("sitemap.xml", sitemap_xml(edition, [d.as_posix() for d in pages.dests
+                                                     if d.suffix == ".html" and d.name != "404.html"]))
+    return pages.dests
 
 
 def _card(site: Site, article: Any) -> dict[str, Any]:

@@ -22,13 +22,23 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() else []
 
 
-def inputs_key(content: Path, theme: Path, options: str) -> str:
-    digest = hashlib.sha256(f"{__version__}\0{options}".encode())
-    guide = content.absolute().parent / "docs" / "editing.md"
-    for label, root in (("content", content), ("theme", theme), ("builder", BUILDER_DIR)):
+def code_key(theme: Path) -> str:
+    """A hash of the builder's code and the theme: what every page's rendering depends on besides content."""
+    return _hash_trees(hashlib.sha256(__version__.encode()), (("theme", theme), ("builder", BUILDER_DIR))).hexdigest()
+
+
+def _hash_trees(digest: "hashlib._Hash", trees: tuple[tuple[str, Path], ...]) -> "hashlib._Hash":
+    for label, root in trees:
         for path in _files(root):
             digest.update(f"\0{label}/{path.relative_to(root).as_posix()}\0".encode())
             digest.update(path.read_bytes())
+    return digest
+
+
+def inputs_key(content: Path, theme: Path, options: str) -> str:
+    digest = hashlib.sha256(f"{__version__}\0{options}".encode())
+    guide = content.absolute().parent / "docs" / "editing.md"
+    _hash_trees(digest, (("content", content), ("theme", theme), ("builder", BUILDER_DIR)))
     if guide.is_file():
         digest.update(b"\0guide\0" + guide.read_bytes())
     return digest.hexdigest()
@@ -40,6 +50,12 @@ def outputs_state(out: Path) -> list[list[object]]:
         info = path.stat()
         state.append([path.relative_to(out).as_posix(), info.st_size, info.st_mtime_ns])
     return state
+
+
+def cache_dir(out: Path) -> Path:
+    """The build's own directory for one output directory: beside it, never inside it."""
+    out = out.absolute()
+    return out.parent / ".cache" / "edition" / out.name
 
 
 def stamp_path(out: Path) -> Path:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -62,6 +62,11 @@ class Site:
     def __post_init__(self) -> None:
         self.rich = RichText({e.id: e.name for e in self.edition.entities.values()})
         self.md = make_parser()
+
+    def prepare(self) -> None:
+        """Compute what every article page shares (preview-card summaries) once, before workers fork."""
+        for entity in self.edition.entities.values():
+            self.entity_summary(entity)
 
     def relations(self) -> "Relations":
         if self._relations is None:
@@ -220,7 +225,6 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
         "claims": [{"claim": claims_by_id[cid], "passage": parsed.passages[a.passage].id} for cid, a in
                    sorted(analysis.claims.items(), key=lambda item: [c.id for c in edition.claims].index(item[0]))],
         "language": language_for_article(site, article.slug),
-        "related": related_articles(site, article),
         "passage_count": len(parsed.passages),
         "page_toc": [(href, text) for href, text, present in (
             ("#source-card-heading", "About this source", True),
@@ -314,35 +318,48 @@ def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
 # Glossary
 
 
-def concordance(site: Site) -> dict[str, list[dict[str, Any]]]:
-    """entity id -> mentions grouped by article, each in its sentence, in reading order."""
-    grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for article in site.edition.articles:
-        analysis = site.analyses[article.slug]
-        for mention in analysis.mentions:
-            passage = analysis.parsed.passages[mention.passage]
-            sentence, start, end = sentence_around(passage.text, mention.start, mention.end)
-            grouped[mention.entity_id][article.slug].append({
-                "before": sentence[:start], "match": sentence[start:end],
-                "after": sentence[end:], "passage": passage.id, "number": passage.number,
-            })
-    result: dict[str, list[dict[str, Any]]] = {}
-    for entity_id, by_article in grouped.items():
-        result[entity_id] = [{"article": a, "outlet": site.edition.outlet_of(a), "mentions": by_article[a.slug],
-                              "rows": concordance_rows(a.slug, by_article[a.slug]),
-                              "spellings": Counter(m["match"] for m in by_article[a.slug]).most_common()}
-                             for a in site.edition.articles if a.slug in by_article]
-    return result
+@dataclass(frozen=True, slots=True)
+class ConcordanceGroup:
+    """One article's mentions of one entity, ready for the entity page."""
+
+    entity_id: str
+    count: int
+    spellings: tuple[tuple[str, int], ...]
+    rows: str
+    """The <li> rows (escaped HTML), one per mention, in reading order."""
 
 
-def concordance_rows(slug: str, mentions: list[dict[str, Any]]) -> Markup:
-    """The <li> rows of one article's mentions. Built here, not in Jinja: an entity named thousands of
-    times makes this the hottest loop of a large build, and one escaped f-string per row is ~10x faster."""
+def concordance_groups(slug: str, analysis: ArticleAnalysis) -> tuple[ConcordanceGroup, ...]:
+    """One article's mentions of each entity, each in its sentence, as <li> rows for the entity page.
+    Built per article, where its passages are at hand (in the workers), with one escaped f-string per
+    row: an entity named thousands of times makes this the hottest loop of a large build."""
     href = f"../articles/{escape(slug)}.html#"
-    return Markup("".join(
-        f'<li><a class="para" href="{href}{m["passage"]}" aria-label="Paragraph {m["number"]}">¶{m["number"]}</a> '
-        f'{escape(m["before"].lstrip(), quote=False)}<mark>{escape(m["match"], quote=False)}</mark>'
-        f'{escape(m["after"], quote=False)}</li>\n' for m in mentions))
+    rows: dict[str, list[str]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    passages = analysis.parsed.passages
+    for mention in analysis.mentions:
+        passage = passages[mention.passage]
+        sentence, start, end = sentence_around(passage.text, mention.start, mention.end)
+        match = sentence[start:end]
+        rows.setdefault(mention.entity_id, []).append(
+            f'<li><a class="para" href="{href}{passage.id}" aria-label="Paragraph {passage.number}">¶{passage.number}</a> '
+            f'{escape(sentence[:start].lstrip(), quote=False)}<mark>{escape(match, quote=False)}</mark>'
+            f'{escape(sentence[end:], quote=False)}</li>\n')
+        spellings.setdefault(mention.entity_id, Counter())[match] += 1
+    return tuple(ConcordanceGroup(entity_id, len(items), tuple(spellings[entity_id].most_common()), "".join(items))
+                 for entity_id, items in rows.items())
+
+
+def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """entity id -> its mentions grouped by article, in reading order, from each article's ConcordanceGroups
+    (the rows were built where the article's passages were at hand: see articlework.concordance_groups)."""
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article, article_groups in groups:
+        outlet = site.edition.outlet_of(article)
+        for group in article_groups:
+            result[group.entity_id].append({"article": article, "outlet": outlet, "count": group.count,
+                                            "rows": Markup(group.rows), "spellings": group.spellings})
+    return result
 
 
 def note_backlinks(site: Site) -> dict[str, list[dict[str, Any]]]:
@@ -380,7 +397,7 @@ def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], back
         "spellings": sorted(spellings.items(), key=lambda item: (-item[1], item[0])),
         "unused_names": [n for n in entity.names if n not in spellings],
         "mentions": mentions,
-        "mention_total": sum(len(g["mentions"]) for g in mentions),
+        "mention_total": sum(g["count"] for g in mentions),
         "notes": backlinks,
         "events": [{"event": e, "dates": event_dates(e)} for e in events],
         "claims": claims,
@@ -396,7 +413,7 @@ def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]])
             continue
         rows = []
         for entity in entities:
-            per_article = {g["article"].slug: len(g["mentions"]) for g in concordances.get(entity.id, [])}
+            per_article = {g["article"].slug: g["count"] for g in concordances.get(entity.id, [])}
             rows.append({"entity": entity, "summary": site.entity_summary(entity),
                          "counts": [per_article.get(a.slug, 0) for a in articles], "total": sum(per_article.values())})
         groups.append({"type": entity_type, "label": label, "rows": rows})

@@ -1,8 +1,9 @@
 """Stage 7: write the site atomically. The only writer of the output directory.
 
-Everything is written into a fresh temporary directory beside the output and swapped in by rename
-only when every file is written, so a failed build never leaves a half-written site and readers of
-the old site never see a mixture.
+Pages are written, as they are rendered, into a fresh directory beside the output (forked render
+workers write there too), and that directory is swapped in by rename only when every page is written.
+So a failed build never leaves a half-written site, readers of the old site never see a mixture, and
+no build holds the whole site in memory.
 """
 from __future__ import annotations
 
@@ -25,26 +26,67 @@ def _checked(dest: PurePosixPath) -> PurePosixPath:
     return dest
 
 
+class SiteWriter:
+    """A staging directory for one build. Use as a context manager: leaving it by an exception removes
+    the staging directory and leaves the output untouched; commit() swaps the staged site in."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.absolute()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.", dir=self.out_dir.parent))
+        self.dests: list[PurePosixPath] = []
+        self._seen: set[PurePosixPath] = set()
+        self._dirs: set[Path] = {self.staging}
+
+    def __enter__(self) -> "SiteWriter":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)  # after commit() it has been renamed: nothing to do
+
+    def _target(self, dest: PurePosixPath) -> Path:
+        target = self.staging.joinpath(*_checked(dest).parts)
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def write(self, dest: PurePosixPath, data: bytes) -> PurePosixPath:
+        """Write one file (from this process or a forked worker); register() it afterwards."""
+        self._target(dest).write_bytes(data)
+        return dest
+
+    def link(self, dest: PurePosixPath, source: Path) -> PurePosixPath:
+        """Reuse a file of the previous site unchanged: a hard link (a copy where links are impossible)."""
+        target = self._target(dest)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return dest
+
+    def register(self, dests: Iterable[PurePosixPath]) -> None:
+        """Record written files in site order; two pages with one path are refused."""
+        for dest in dests:
+            if dest in self._seen:
+                raise UnsafeOutput(f"two pages would be written to {dest}")
+            self._seen.add(dest)
+            self.dests.append(dest)
+
+    def add(self, dest: PurePosixPath, data: bytes) -> None:
+        self.register([self.write(dest, data)])
+
+    def commit(self) -> None:
+        os.chmod(self.staging, 0o755)
+        _swap(self.staging, self.out_dir)
+
+
 def write_site(outputs: Iterable[OutputFile], out_dir: Path) -> None:
     """Write `outputs` to a temporary directory and swap it in place of `out_dir`."""
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        seen: set[PurePosixPath] = set()
+    with SiteWriter(out_dir) as writer:
         for output in outputs:
-            dest = _checked(output.dest)
-            if dest in seen:
-                raise UnsafeOutput(f"two pages would be written to {dest}")
-            seen.add(dest)
-            target = staging.joinpath(*dest.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.data)
-        os.chmod(staging, 0o755)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            writer.add(output.dest, output.data)
+        writer.commit()
 
 
 def _swap(staging: Path, out_dir: Path) -> None:

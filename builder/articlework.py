@@ -1,0 +1,168 @@
+"""Everything one article needs done, in one pass, on every core, remembered between builds.
+
+For each article: parse, anchor and link (stage 3–5), then render its page (stage 6) with a slot for
+the one part that depends on other articles (the related accounts), and prepare its share of the
+cross-article pages (concordance rows, search entries). The Markdown tokens, by far the largest thing
+a build makes, never leave the worker; what comes back is an ArticleResult without them.
+
+Results are cached under `.cache/` beside the output, keyed by a hash of everything the work reads:
+the builder's code, the theme, the edition-wide settings and glossary, and this article's text, notes,
+claim accounts, event mentions, overrides and neighbours. A key that matches can only come from the
+same inputs, so a warm build gives the bytes a cold one would (tests/test_cache.py builds both).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .analysis import ArticleAnalysis, analyse_article
+from .diagnostics import Diagnostic, Diagnostics
+from .linking import EntityIndex
+from .markdown import make_parser, parse_article
+from .model import Edition
+from .parallel import map_indices
+from .views import ConcordanceGroup
+
+RELATED_SLOT = "<!--edition:related-->"
+"""Where the related accounts go in a cached article page. Content cannot produce it: all text is escaped."""
+CACHE_FORMAT = b"article-cache-1"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What the rest of the build needs from one article."""
+
+    key: str
+    analysis: ArticleAnalysis
+    """With parsed.tokens emptied: passages, anchors, mentions and terms are all later stages read."""
+    diagnostics: tuple[Diagnostic, ...]
+    concordance: tuple[ConcordanceGroup, ...]
+    search_docs: tuple[tuple[str, str, str, str], ...]
+    page: bool
+    """The page was rendered into the cache (not when the article has errors, or in `check`)."""
+
+
+PageFn = Callable[[int, ArticleAnalysis, Diagnostics], "bytes | None"]
+"""Renders article `number`'s page (with RELATED_SLOT), reporting template problems to the Diagnostics."""
+ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], tuple[tuple[str, str, str, str], ...]]]
+"""The article's concordance groups and search entries."""
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256(CACHE_FORMAT)
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def article_keys(edition: Edition, base: str) -> list[str]:
+    """One key per article, in reading order. `base` covers the builder, the theme and its assets.
+
+    Edition-wide values that appear on every article page or steer linking (settings, outlets,
+    authors, glossary, framing terms) are hashed once; the rest only where they touch the article."""
+    shared = _digest(base, edition.title, edition.subtitle, edition.description, edition.language,
+                     edition.base_url, edition.method, edition.license, edition.outlets, edition.authors,
+                     edition.entities, edition.concepts)
+    claims: dict[str, list[object]] = {}
+    for claim in edition.claims:
+        for slug in dict.fromkeys(a.article_slug for a in claim.accounts):
+            claims.setdefault(slug, []).append(claim)
+    events: dict[str, list[object]] = {}
+    for event in edition.events:
+        for slug in dict.fromkeys(m.article_slug for m in event.mentions):
+            events.setdefault(slug, []).append(event)
+    overrides: dict[str, list[object]] = {}
+    for override in edition.overrides:
+        overrides.setdefault(override.article_slug, []).append(override)
+    articles = edition.articles
+    keys = []
+    for number, article in enumerate(articles):
+        neighbours = [(a.slug, a.title) for a in (articles[number - 1] if number else None,
+                                                    articles[number + 1] if number + 1 < len(articles) else None) if a]
+        keys.append(_digest(shared, article, edition.notes_for(article.slug), claims.get(article.slug, ()),
+                            events.get(article.slug, ()), overrides.get(article.slug, ()), neighbours))
+    return keys
+
+
+class ArticleCache:
+    """Per-article results and pages on disk: `<key>.pickle` and `<key>.html`, written atomically.
+
+    The directory is the build's own (beside the output, never inside it); pickle is safe here for the
+    same reason the builder's code is: whoever can write there can change the builder."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def page_path(self, key: str) -> Path:
+        return self.directory / f"{key}.html"
+
+    def load(self, key: str) -> ArticleResult | None:
+        try:
+            with open(self.directory / f"{key}.pickle", "rb") as stream:
+                result = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if not isinstance(result, ArticleResult) or result.key != key:
+            return None
+        if result.page and not self.page_path(key).is_file():
+            return None
+        return result
+
+    def store_page(self, key: str, data: bytes) -> None:
+        self._atomic(self.page_path(key), data)
+
+    def store(self, result: ArticleResult) -> None:
+        self._atomic(self.directory / f"{result.key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _atomic(self, path: Path, data: bytes) -> None:
+        handle, temp = tempfile.mkstemp(prefix=".tmp.", dir=self.directory)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Forget entries no article has any more (an edited article leaves its old entry behind)."""
+        wanted = set(keep)
+        for path in self.directory.iterdir():
+            if path.name.split(".", 1)[0] not in wanted:
+                path.unlink(missing_ok=True)
+
+
+def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, diags: Diagnostics, *,
+                     keys: list[str] | None = None, cache: ArticleCache | None = None,
+                     page: PageFn | None = None, extras: ExtrasFn | None = None) -> list[ArticleResult]:
+    """Every article's result, in reading order: from the cache where its key matches, else computed
+    (on every core). `page` renders an article's page (with RELATED_SLOT); without it none is rendered."""
+    articles = edition.articles
+    keys = keys if keys is not None else [""] * len(articles)
+    results: list[ArticleResult | None] = [cache.load(key) if cache and page else None for key in keys]
+    missing = [number for number, result in enumerate(results) if result is None]
+    md = make_parser()
+
+    def work(number: int) -> ArticleResult:
+        article, key = articles[missing[number]], keys[missing[number]]
+        local = Diagnostics()
+        parsed = parse_article(md, article)
+        analysis = analyse_article(parsed, edition, entity_index, terms, local)
+        rendered = page(missing[number], analysis, local) if page and not local.has_errors else None
+        concordance, search = extras(missing[number], analysis) if extras else ((), ())
+        result = ArticleResult(key, replace(analysis, parsed=replace(parsed, tokens=[])), tuple(local.items),
+                               concordance, search, rendered is not None)
+        if cache and rendered is not None:
+            cache.store_page(key, rendered)
+            cache.store(result)
+        return result
+
+    for number, result in zip(missing, map_indices(len(missing), work, heavy=True)):
+        results[number] = result
+    done = [r for r in results if r is not None]
+    for result in done:
+        diags.extend(result.diagnostics)
+    return done
