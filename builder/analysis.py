@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
@@ -17,8 +17,7 @@ from .markdown import MAX_NESTING, ParsedArticle, too_deep
 from .model import Concept, Edition
 
 
-@dataclass(frozen=True, slots=True)
-class TermHit:
+class TermHit(NamedTuple):
     """One occurrence of a framing term's form in a passage."""
 
     concept_id: str
@@ -28,8 +27,7 @@ class TermHit:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class FootnoteRef:
+class FootnoteRef(NamedTuple):
     """A Markdown footnote reference ([^label]) in the body."""
 
     footnote_id: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostics
 from .markdown import ParsedArticle, Passage
@@ -20,8 +21,7 @@ _SPACE = re.compile(r"\s+")
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+class Anchor(NamedTuple):
     """Where a selector landed: a character range of one passage's visible text."""
 
     passage: int

@@ -103,28 +103,22 @@ class ArticleCache:
     def page_path(self, key: str) -> Path:
         return self.directory / f"{key}.html"
 
-    def load(self, key: str) -> ArticleResult | None:
+    def load(self, key: str) -> bytes | None:
+        """The stored result (pickled), or None; see thaw()."""
         try:
-            with open(self.directory / f"{key}.pickle", "rb") as stream:
-                result = pickle.load(stream)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            data = (self.directory / f"{key}.pickle").read_bytes()
+        except OSError:
             return None
-        if not isinstance(result, ArticleResult) or result.key != key:
-            return None
-        if result.page and not self.page_path(key).is_file():
-            return None
-        return result
+        return data if self.page_path(key).is_file() else None
 
-    def store_page(self, key: str, data: bytes) -> None:
-        self._atomic(self.page_path(key), data)
-
-    def store(self, result: ArticleResult) -> None:
-        self._atomic(self.directory / f"{result.key}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    def store(self, key: str, page: bytes | None, result: bytes) -> None:
+        if page is not None:
+            self._atomic(self.page_path(key), page)
+        self._atomic(self.directory / f"{key}.pickle", result)
 
     def _atomic(self, path: Path, data: bytes) -> None:
-        handle, temp = tempfile.mkstemp(prefix=".tmp.", dir=self.directory)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
         os.replace(temp, path)
 
     def prune(self, keep: Iterable[str]) -> None:
@@ -142,27 +136,45 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
     (on every core). `page` renders an article's page (with RELATED_SLOT); without it none is rendered."""
     articles = edition.articles
     keys = keys if keys is not None else [""] * len(articles)
-    results: list[ArticleResult | None] = [cache.load(key) if cache and page else None for key in keys]
-    missing = [number for number, result in enumerate(results) if result is None]
+    stored: list[bytes | None] = [cache.load(key) if cache and page else None for key in keys]
+    missing = [number for number, data in enumerate(stored) if data is None]
     md = make_parser()
 
-    def work(number: int) -> ArticleResult:
-        article, key = articles[missing[number]], keys[missing[number]]
+    def work(number: int) -> bytes:
+        article, key = articles[number], keys[number]
         local = Diagnostics()
         parsed = parse_article(md, article)
         analysis = analyse_article(parsed, edition, entity_index, terms, local)
-        rendered = page(missing[number], analysis, local) if page and not local.has_errors else None
-        concordance, search = extras(missing[number], analysis) if extras else ((), ())
-        result = ArticleResult(key, replace(analysis, parsed=replace(parsed, tokens=[])), tuple(local.items),
-                               concordance, search, rendered is not None)
+        rendered = page(number, analysis, local) if page and not local.has_errors else None
+        concordance, search = extras(number, analysis) if extras else ((), ())
+        # Tokens stay here; the article is the edition's own and is put back by thaw().
+        lean = replace(analysis, parsed=replace(parsed, tokens=[], article=None))
+        result = pickle.dumps(ArticleResult(key, lean, tuple(local.items), concordance, search, rendered is not None),
+                              protocol=pickle.HIGHEST_PROTOCOL)
         if cache and rendered is not None:
-            cache.store_page(key, rendered)
-            cache.store(result)
+            cache.store(key, rendered, result)
         return result
 
-    for number, result in zip(missing, map_indices(len(missing), work, heavy=True)):
-        results[number] = result
+    for number, data in zip(missing, map_indices(len(missing), lambda i: work(missing[i]), heavy=True)):
+        stored[number] = data
+    results: list[ArticleResult | None] = []
+    for number, data in enumerate(stored):
+        results.append(_thaw(data, articles[number], keys[number]) if data is not None else None)
+        if results[-1] is None:  # an unreadable cache entry: do this one again
+            results[-1] = _thaw(work(number), articles[number], keys[number])
     done = [r for r in results if r is not None]
     for result in done:
         diags.extend(result.diagnostics)
     return done
+
+
+def _thaw(data: bytes, article: Any, key: str) -> ArticleResult | None:
+    """A result from its pickle, with the edition's own article object put back (None if unreadable)."""
+    try:
+        result = pickle.loads(data)
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    if not isinstance(result, ArticleResult) or result.key != key:
+        return None
+    analysis = result.analysis
+    return replace(result, analysis=replace(analysis, parsed=replace(analysis.parsed, article=article)))

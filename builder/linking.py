@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import ENTITY_REF, ParsedArticle
@@ -22,8 +22,7 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?")
 _ARTICLE_LINK = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#(.*))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One occurrence of an entity's name in an article."""
 
     entity_id: str

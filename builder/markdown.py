@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -67,8 +67,7 @@ def make_parser(*, entity_refs: bool = False) -> MarkdownIt:
     return md
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(NamedTuple):
     """A deep-linkable block of an article: a paragraph (also inside a block quote) or a heading."""
 
     number: int

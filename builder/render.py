@@ -19,8 +19,8 @@ from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .parallel import render_pages
 from .searchindex import search_index_script
-from .views import (FRAMING_LABELS, KIND_LABELS, Site, article_view, authors_view, claims_view, concordance, entity_view,
-                    glossary_index, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
+from .views import (FRAMING_LABELS, KIND_LABELS, Site, number_words, article_view, authors_view, claims_view, concordance, entity_view,
+                    glossary_index, is_wide, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
                     timeline_view)
 
 
@@ -34,6 +34,7 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["number_words"] = number_words
     # (href, text) pairs for the "On this page" tables of contents
     env.filters["claim_toc"] = lambda claim: (f"#{claim.id}", claim.question)
     env.filters["event_toc"] = lambda row: (f"#{row['event'].id}", f"{row['dates']}: {row['event'].title}")
@@ -245,13 +246,13 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                outlets=sources_view(site), authors=authors_view(site))
     pages.page("claims.html", "claims.html", title="Contested claims", section="claims",
                summary="Where the accounts disagree, side by side, with what later reporting established.",
-               claims=claims_view(site))
+               claims=claims_view(site), wide=is_wide(site))
     pages.page("timeline.html", "timeline.html", title="Timeline", section="timeline",
                summary="The events of the crisis in date order, linked to every passage that discusses them.",
                events=timeline_view(site))
     pages.page("language.html", "language.html", title="Language", section="language",
                summary="How each source names the same things: competing terms counted in every article.",
-               concepts=language_view(site))
+               concepts=language_view(site), wide=is_wide(site))
     pages.page("search.html", "search.html", title="Search", section="search",
                summary="Search the articles, notes, glossary, claims and timeline.")
     pages.page("about.html", "about.html", title="About this edition", section="about",

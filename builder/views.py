@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from markupsafe import Markup
 
@@ -32,6 +32,14 @@ TYPE_LABELS = {"person": "People", "organisation": "Organisations", "place": "Pl
 GENRE_LABELS = {"report": "News report", "analysis": "Analysis", "opinion": "Opinion"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def number_words(count: int) -> str:
+    """Running-text numbers: words up to twelve, digits (with thousands separators) beyond."""
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else f"{count:,}"
 
 
 def long_date(value: date) -> str:
@@ -318,8 +326,7 @@ def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
 # Glossary
 
 
-@dataclass(frozen=True, slots=True)
-class ConcordanceGroup:
+class ConcordanceGroup(NamedTuple):
     """One article's mentions of one entity, ready for the entity page."""
 
     entity_id: str
@@ -404,8 +411,28 @@ def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], back
     }
 
 
+MATRIX_MAX_ARTICLES = 12
+"""Up to this many articles, the glossary, language and claims tables have a column per article; beyond
+it, a column per outlet (glossary, language) or only the articles that speak (claims): a table with
+thousands of columns helps no reader, and its size would grow with articles × entries."""
+
+
+def is_wide(site: Site) -> bool:
+    return len(site.edition.articles) <= MATRIX_MAX_ARTICLES
+
+
+def matrix_columns(site: Site, root: str) -> list[dict[str, str]]:
+    """The columns of the count tables: one per article in a small edition, else one per outlet."""
+    if is_wide(site):
+        return [{"key": a.slug, "label": str(n), "title": a.title, "href": f"{root}articles/{a.slug}.html"}
+                for n, a in enumerate(site.edition.articles, start=1)]
+    return [{"key": o.id, "label": o.name, "title": o.name, "href": f"{root}sources.html#{o.id}"}
+            for o in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
+
+
 def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    articles = site.edition.articles
+    wide = is_wide(site)
+    columns = matrix_columns(site, "../")
     groups = []
     for entity_type, label in TYPE_LABELS.items():
         entities = sorted((e for e in site.edition.entities.values() if e.type == entity_type), key=lambda e: e.name.casefold())
@@ -413,12 +440,16 @@ def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]])
             continue
         rows = []
         for entity in entities:
-            per_article = {g["article"].slug: g["count"] for g in concordances.get(entity.id, [])}
+            per_column: Counter[str] = Counter()
+            for g in concordances.get(entity.id, []):
+                per_column[g["article"].slug if wide else g["outlet"].id] += g["count"]
             rows.append({"entity": entity, "summary": site.entity_summary(entity),
-                         "counts": [per_article.get(a.slug, 0) for a in articles], "total": sum(per_article.values())})
+                         "counts": [per_column.get(c["key"], 0) for c in columns], "total": sum(per_column.values()),
+                         "articles": len(concordances.get(entity.id, []))})
         groups.append({"type": entity_type, "label": label, "rows": rows})
     letters = sorted({e.name[0].upper() for e in site.edition.entities.values()})
-    return {"groups": groups, "articles": articles, "letters": letters,
+    return {"groups": groups, "columns": columns, "wide": wide, "letters": letters,
+            "article_count": len(site.edition.articles),
             "az": sorted(site.edition.entities.values(), key=lambda e: e.name.casefold())}
 
 
@@ -442,53 +473,58 @@ def authors_view(site: Site) -> list[dict[str, Any]]:
 
 
 def claims_view(site: Site) -> list[dict[str, Any]]:
+    """Each claim with a cell per article (small editions) or per account (large ones: the silent are counted)."""
+    wide = is_wide(site)
+    articles = site.edition.articles
     rows = []
     for claim in site.edition.claims:
         accounts = {a.article_slug: a for a in claim.accounts}
         cells = []
-        for article in site.edition.articles:
+        for article in (articles if wide else [a for a in articles if a.slug in accounts]):
             account = accounts.get(article.slug)
             anchor = site.analyses[article.slug].claims.get(claim.id) if account else None
             cells.append({"article": article, "outlet": site.edition.outlet_of(article), "account": account,
                           "quote": site.quote_text(article.slug, anchor) if anchor else None,
                           "href": f"articles/{article.slug}.html#c-{claim.id}" if anchor else None})
-        rows.append({"claim": claim, "cells": cells, "finding": Markup(site.rich.block(claim.finding, ""))})
+        rows.append({"claim": claim, "cells": cells, "finding": Markup(site.rich.block(claim.finding, "")),
+                     "addressed": sum(1 for c in cells if c["href"]),
+                     "silent": len(articles) - sum(1 for c in cells if c["account"])})
     return rows
 
 
 def timeline_view(site: Site) -> list[dict[str, Any]]:
-    rows = []
-    for event in site.edition.events:
-        mentions = []
-        for article in site.edition.articles:
-            analysis = site.analyses[article.slug]
-            for event_id, anchor in analysis.events:
-                if event_id == event.id:
-                    mentions.append({"article": article, "outlet": site.edition.outlet_of(article),
-                                     "quote": site.quote_text(article.slug, anchor),
-                                     "href": site.passage_url(article.slug, anchor.passage, "")})
-        rows.append({"event": event, "dates": event_dates(event), "month": MONTHS[event.date.month - 1] + f" {event.date.year}",
-                     "description": Markup(site.rich.block(event.description, "")),
-                     "entities": [site.edition.entities[e] for e in event.entity_ids if e in site.edition.entities],
-                     "mentions": mentions})
-    return rows
+    mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article in site.edition.articles:
+        for event_id, anchor in site.analyses[article.slug].events:
+            mentions[event_id].append({"article": article, "outlet": site.edition.outlet_of(article),
+                                       "quote": site.quote_text(article.slug, anchor),
+                                       "href": site.passage_url(article.slug, anchor.passage, "")})
+    return [{"event": event, "dates": event_dates(event), "month": MONTHS[event.date.month - 1] + f" {event.date.year}",
+             "description": Markup(site.rich.block(event.description, "")),
+             "entities": [site.edition.entities[e] for e in event.entity_ids if e in site.edition.entities],
+             "mentions": mentions.get(event.id, [])} for event in site.edition.events]
 
 
 def language_view(site: Site) -> list[dict[str, Any]]:
-    articles = site.edition.articles
+    """Each concept's terms counted per column (article or outlet, see matrix_columns), in one pass over the hits."""
+    wide = is_wide(site)
+    columns = matrix_columns(site, "")
+    hits: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for article in site.edition.articles:
+        for hit in site.analyses[article.slug].terms:
+            hits[hit.concept_id, hit.term][article.slug if wide else article.outlet_id].append((article.slug, hit.passage))
     concepts = []
     for concept in site.edition.concepts:
         terms = []
         for term in concept.terms:
+            by_column = hits.get((concept.id, term.label), {})
             cells = []
-            for article in articles:
-                analysis = site.analyses[article.slug]
-                hits = [h for h in analysis.terms if h.concept_id == concept.id and h.term == term.label]
-                passages = list(dict.fromkeys(h.passage for h in hits))
-                cells.append({"article": article, "count": len(hits),
-                              "links": [{"href": site.passage_url(article.slug, p, ""),
-                                         "number": site.passage_number(article.slug, p)} for p in passages]})
+            for column in columns:
+                found = by_column.get(column["key"], [])
+                links = [{"href": site.passage_url(slug, p, ""), "number": site.passage_number(slug, p)}
+                         for slug, p in dict.fromkeys(found)] if wide else []
+                cells.append({"column": column, "count": len(found), "links": links})
             terms.append({"term": term, "cells": cells, "total": sum(c["count"] for c in cells)})
-        concepts.append({"concept": concept, "terms": terms,
+        concepts.append({"concept": concept, "terms": terms, "columns": columns, "wide": wide,
                          "description": Markup(site.rich.block(concept.description, "")) if concept.description else None})
     return concepts
