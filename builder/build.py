@@ -117,7 +117,8 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
 
     def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, Any]:
         article = edition.articles[number]
-        return concordance_groups(article.slug, analysis), article_docs(site, article, analysis)
+        return (concordance_groups(article, edition.outlet_of(article).name, analysis),
+                article_docs(site, article, analysis))
 
     results = check_articles(edition, raw, diags, keys=keys, cache=cache, page=page, extras=extras)
     _strict(diags, strict)

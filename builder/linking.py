@@ -152,14 +152,20 @@ def find_mentions(parsed: ParsedArticle, index: EntityIndex, overrides: Iterable
     return tuple(found)
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
+def sentence_ends(text: str) -> list[tuple[int, int]]:
+    """Where sentences end in `text` (the spans between them): computed once per passage by callers
+    that look up many mentions in it."""
+    return [match.span() for match in _SENTENCE_END.finditer(text)]
+
+
+def sentence_around(text: str, start: int, end: int, ends: list[tuple[int, int]] | None = None) -> tuple[str, int, int]:
     """The sentence containing [start, end) and the range's offsets within it."""
     begin = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() <= start:
-            begin = match.end()
-        elif match.start() >= end:
-            return text[begin : match.start()], start - begin, end - begin
+    for gap_start, gap_end in sentence_ends(text) if ends is None else ends:
+        if gap_end <= start:
+            begin = gap_end
+        elif gap_start >= end:
+            return text[begin:gap_start], start - begin, end - begin
     return text[begin:].rstrip(), start - begin, end - begin
 
 
