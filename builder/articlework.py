@@ -61,8 +61,8 @@ def _digest(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def article_keys(edition: Edition, base: str) -> list[str]:
-    """One key per article, in reading order. `base` covers the builder, the theme and its assets.
+def article_keys(edition: Edition, base: str) -> tuple[str, list[str]]:
+    """The edition-wide key, and one key per article in reading order. `base` covers the builder, the theme and its assets.
 
     Edition-wide values that appear on every article page or steer linking (settings, outlets,
     authors, glossary, framing terms) are hashed once; the rest only where they touch the article."""
@@ -87,7 +87,7 @@ def article_keys(edition: Edition, base: str) -> list[str]:
                                                     articles[number + 1] if number + 1 < len(articles) else None) if a]
         keys.append(_digest(shared, article, edition.notes_for(article.slug), claims.get(article.slug, ()),
                             events.get(article.slug, ()), overrides.get(article.slug, ()), neighbours))
-    return keys
+    return shared, keys
 
 
 class ArticleCache:
@@ -96,8 +96,10 @@ class ArticleCache:
     The directory is the build's own (beside the output, never inside it); pickle is safe here for the
     same reason the builder's code is: whoever can write there can change the builder."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, *, read: bool = True):
         self.directory = directory
+        self.read = read
+        """False: a build from scratch (--force) computes everything and refills the cache."""
         directory.mkdir(parents=True, exist_ok=True)
 
     def page_path(self, key: str) -> Path:
@@ -105,6 +107,8 @@ class ArticleCache:
 
     def load(self, key: str) -> bytes | None:
         """The stored result (pickled), or None; see thaw()."""
+        if not self.read:
+            return None
         try:
             data = (self.directory / f"{key}.pickle").read_bytes()
         except OSError:

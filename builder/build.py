@@ -18,6 +18,7 @@ from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, check_unused_overrides
 from .render import PageRenderer, article_page, make_env, render_site
+from .reuse import PageReuse
 from .searchindex import article_docs
 from .views import Site, concordance_groups
 from .write import SiteWriter
@@ -83,14 +84,15 @@ def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, di
 
 
 def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None,
-          reuse: bool = False) -> BuildReport:
+          skip_if_current: bool = False, reuse: bool = True) -> BuildReport:
     """Build the site; with write=False only check. Raises BuildFailed (site untouched) on errors.
 
     `env` lets a long-running caller (the live preview) keep its compiled templates between builds.
-    `reuse` skips the work when nothing read has changed since the last build and its output is intact
-    (the report then has no outputs and `up_to_date` set). Per-article work is always reused from the
-    cache beside the output when its inputs are unchanged."""
-    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write and reuse else None
+    `skip_if_current` does nothing when nothing read has changed since the last build and its output is
+    intact (the report then has no outputs and `up_to_date` set). `reuse` takes from the cache beside the
+    output each article's work and each page whose inputs are unchanged; without it everything is done
+    afresh (and the cache refilled)."""
+    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write and skip_if_current else None
     if key is not None and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
@@ -108,8 +110,8 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     env = env or make_env(paths.theme)
     site = Site(edition, {})
     site.prepare()
-    keys = article_keys(edition, stamp.code_key(paths.theme) + repr(sorted(manifest.paths.items())))
-    cache = ArticleCache(stamp.cache_dir(paths.out) / "articles")
+    shared_key, keys = article_keys(edition, stamp.code_key(paths.theme) + repr(sorted(manifest.paths.items())))
+    cache = ArticleCache(stamp.cache_dir(paths.out) / "articles", read=reuse)
 
     def page(number: int, analysis: ArticleAnalysis, local: Diagnostics) -> bytes | None:
         site.analyses = {analysis.parsed.article.slug: analysis}  # only this article's, in this process
@@ -123,11 +125,13 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     results = check_articles(edition, raw, diags, keys=keys, cache=cache, page=page, extras=extras)
     _strict(diags, strict)
     site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
+    pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
     with SiteWriter(paths.out) as writer:
-        dests = render_site(site, env, manifest, diags, raw.guide, results, cache, writer.write)
+        dests = render_site(site, env, manifest, diags, raw.guide, results, cache, writer, pages, shared_key)
         diags.raise_if_errors()
         writer.register(dests)
         writer.commit()
+    pages.save(dests)
     cache.prune(keys)
     if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
         stamp.record(key, paths.out)

@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--out", type=Path, default=Path("site"), help="output directory (default: site)")
         command.add_argument("--theme", type=Path, default=Path("themes/default"), help="theme directory (default: themes/default)")
     for command in (build_cmd, bundle_cmd):
-        command.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+        command.add_argument("--force", action="store_true", help="rebuild everything from scratch, without the cache of earlier builds")
     bundle_cmd.add_argument("--zip", type=Path, default=Path("dist/edition.zip"), help="zip to write (default: dist/edition.zip)")
     check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="how to print problems")
     serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1: rebuild and reload on every change")
@@ -112,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = build(Paths(args.content, Path("site"), Path("themes/default")), write=False, strict=args.strict)
             _print(report.diagnostics, fmt)
             return 0
-        report = build(Paths(args.content, args.out, args.theme), strict=args.strict, reuse=not args.force)
+        report = build(Paths(args.content, args.out, args.theme), strict=args.strict,
+                       skip_if_current=not args.force, reuse=not args.force)
         _print(report.diagnostics)
         if report.up_to_date:
             print(f"{args.out}/ is up to date (nothing changed since the last build; --force rebuilds)", file=sys.stderr)

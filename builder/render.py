@@ -15,11 +15,14 @@ from markupsafe import Markup
 from . import __version__
 from .articlework import RELATED_SLOT, ArticleCache, ArticleResult
 from .assets import AssetManifest
+from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .parallel import render_pages
 from .searchindex import search_index_script
-from .views import (FRAMING_LABELS, KIND_LABELS, Site, number_words, article_view, authors_view, claims_view, concordance, entity_view,
+from .write import SiteWriter
+from .views import (FRAMING_LABELS, KIND_LABELS, Site, number_words, article_view, authors_view, claims_view, concordance, entity_claims,
+                    entity_events, entity_view,
                     glossary_index, is_wide, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
                     timeline_view)
 
@@ -186,26 +189,25 @@ def article_page(pages: PageRenderer, site: Site, number: int, related_html: str
                         related_html=Markup(related_html), **view)
 
 
-def related_html(env: jinja2.Environment, site: Site, article: Any) -> str:
-    return env.get_template("related.html").render(related=related_articles(site, article))
-
-
 def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
     """One article's page whole (the live preview renders just this one first)."""
     article = site.edition.articles[number]
-    data = article_page(pages, site, number, related_html(pages.env, site, article))
+    data = article_page(pages, site, number, pages.env.get_template("related.html").render(
+        related=related_articles(site, article)))
     if data is not None:
         pages.emit(f"articles/{article.slug}.html", data)
 
 
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
-                results: Sequence[ArticleResult], cache: ArticleCache, sink: Sink) -> list[PurePosixPath]:
+                results: Sequence[ArticleResult], cache: ArticleCache, writer: SiteWriter, reuse: PageReuse,
+                shared_key: str) -> list[PurePosixPath]:
     """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
 
     The article pages were rendered with the rest of each article's work (articlework) into the cache;
-    here each gets its related accounts, which depend on every article, and goes to the site."""
+    here each gets its related accounts, which depend on every article, and goes to the site. Article
+    and entity pages whose inputs are unchanged since the last build are taken over from it (reuse)."""
     edition = site.edition
-    pages = PageRenderer(env, site, manifest, diags, sink)
+    pages = PageRenderer(env, site, manifest, diags, writer.write)
     for asset in manifest.files:
         pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
@@ -215,24 +217,40 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
                                "url": edition.base_url, "inLanguage": edition.language,
                                "description": edition_summary(site)}))
-    site.relations()  # computed once here, before any fork, so workers share it
-    fresh = lambda: PageRenderer(env, site, manifest, Diagnostics(), sink)  # noqa: E731 - one per page
+    # Computed here, before any fork, so workers share them.
+    related = [related_articles(site, article) for article in articles]
+    for article, result, rows in zip(articles, results, related):
+        reuse.expect(f"articles/{article.slug}.html", inputs_hash(result.key, [
+            (r["article"].slug, r["article"].title, r["outlet"].name, r["claims"], r["events"], r["entities"]) for r in rows]))
+    fresh = lambda: PageRenderer(env, site, manifest, Diagnostics(), writer.write)  # noqa: E731 - one per page
     slot = RELATED_SLOT.encode()
 
     def finish_article(renderer: PageRenderer, number: int) -> None:
         article, result = articles[number], results[number]
+        dest = f"articles/{article.slug}.html"
+        if reuse.take(dest, writer):
+            renderer.dests.append(PurePosixPath(dest))
+            return
         assert result.page, "articles with errors stop the build before rendering"
         data = cache.page_path(result.key).read_bytes()
-        renderer.emit(f"articles/{article.slug}.html",
-                      data.replace(slot, related_html(env, site, article).encode("utf-8"), 1))
+        html = env.get_template("related.html").render(related=related[number])
+        renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
     pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
     concordances = concordance(site, ((a, r.concordance) for a, r in zip(articles, results)))
     backlinks = note_backlinks(site)
     entities = sorted(edition.entities.values(), key=lambda e: e.id)
+    for entity in entities:
+        reuse.expect(f"glossary/{entity.id}.html", inputs_hash(
+            shared_key, entity.id, [g["html"] for g in concordances.get(entity.id, [])],
+            [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
+            entity_events(site, entity), entity_claims(site, entity)))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
         entity = entities[number]
+        if reuse.take(f"glossary/{entity.id}.html", writer):
+            renderer.dests.append(PurePosixPath(f"glossary/{entity.id}.html"))
+            return
         view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []))
         renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
                       summary=site.entity_summary(entity), **view)

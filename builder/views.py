@@ -403,12 +403,12 @@ def note_backlinks(site: Site) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]]) -> dict[str, Any]:
-    spellings: Counter[str] = Counter()
-    for group in mentions:
-        for spelling, count in group["spellings"]:
-            spellings[spelling] += count
-    events = [e for e in site.edition.events if entity.id in e.entity_ids]
+def entity_events(site: Site, entity: Entity) -> list[Event]:
+    return [e for e in site.edition.events if entity.id in e.entity_ids]
+
+
+def entity_claims(site: Site, entity: Entity) -> list[Claim]:
+    """The claims whose account passage, in some article, names the entity."""
     claims = []
     for claim in site.edition.claims:
         for account in claim.accounts:
@@ -417,6 +417,16 @@ def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], back
             if anchor and any(m.entity_id == entity.id and m.passage == anchor.passage for m in analysis.mentions):
                 claims.append(claim)
                 break
+    return claims
+
+
+def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]]) -> dict[str, Any]:
+    spellings: Counter[str] = Counter()
+    for group in mentions:
+        for spelling, count in group["spellings"]:
+            spellings[spelling] += count
+    events = entity_events(site, entity)
+    claims = entity_claims(site, entity)
     return {
         "entity": entity,
         "type_label": TYPE_LABELS[entity.type].rstrip("s") if entity.type != "other" else "Other",

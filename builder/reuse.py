@@ -1,0 +1,70 @@
+"""Pages of the previous build taken over unchanged, so a warm build re-renders only what a change touched.
+
+Each article and entity page has an inputs hash: everything its bytes depend on (for an article page,
+its article key and its related accounts; for an entity page, the edition-wide key, the entity, its
+concordance sections, the notes that cite it, its events and claims). When the hash equals the one
+recorded for that page by the last build, and the file is still exactly as that build left it (size
+and modification time), the file is hard-linked into the new site instead of being rendered again.
+Anything else renders: a stale record can cost time, never correctness.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from .write import SiteWriter
+
+
+def inputs_hash(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else repr(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class PageReuse:
+    def __init__(self, out: Path, record: Path, *, read: bool = True):
+        self.out, self.record = out.absolute(), record
+        self.previous: dict[str, list] = {}
+        try:
+            if read:
+                self.previous = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        self.inputs: dict[str, str] = {}
+        """dest -> inputs hash of this build (set in the parent before workers fork)."""
+
+    def expect(self, dest: str, inputs: str) -> None:
+        self.inputs[dest] = inputs
+
+    def take(self, dest: str, writer: SiteWriter) -> bool:
+        """Link the previous build's file for `dest` into the new site if it is still valid."""
+        old = self.previous.get(dest)
+        if not old or old[0] != self.inputs.get(dest):
+            return False
+        path = self.out / dest
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        if [info.st_size, info.st_mtime_ns] != old[1:]:
+            return False
+        writer.link(PurePosixPath(dest), path)
+        return True
+
+    def save(self, written: Iterable[PurePosixPath]) -> None:
+        """After the swap: remember each hashed page's inputs and its file as it now is."""
+        state = {}
+        for dest in written:
+            key = dest.as_posix()
+            if key in self.inputs:
+                info = (self.out / key).stat()
+                state[key] = [self.inputs[key], info.st_size, info.st_mtime_ns]
+        self.record.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.record.with_name(f".{self.record.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        os.replace(temp, self.record)

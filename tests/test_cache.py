@@ -1,0 +1,107 @@
+"""The build cache (per-article work and unchanged pages taken over) never changes what a build produces:
+after any edit, a warm build writes the same bytes as a build from scratch, and it re-renders only
+what the edit touched."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.build import Paths, build
+from builder.stamp import cache_dir
+
+from conftest import ROOT, snapshot
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _warm_equals_cold(content: Path, theme: Path, tmp_path: Path, label: str) -> dict[str, bytes]:
+    warm = tmp_path / "warm"
+    build(Paths(content, warm, theme))
+    cold = tmp_path / f"cold-{label}"
+    build(Paths(content, cold, theme), reuse=False)
+    shutil.rmtree(cache_dir(cold), ignore_errors=True)
+    assert snapshot(warm) == snapshot(cold), f"after {label}: the warm build differs from a cold one"
+    return snapshot(warm)
+
+
+EDITS = [
+    ("a note", "annotations/first-report.yaml", "The tide was high", "The tide was higher"),
+    ("an article", "articles/second-view.md", "The harbour wall had", "The old harbour wall had"),
+    ("the glossary", "glossary.yaml", "A city on the coast.", "A port city on the coast."),
+    ("a claim", "claims.yaml", "question: ", "question: Really, "),
+    ("the edition settings", "edition.yaml", "title: ", "title: The "),
+]
+
+
+@pytest.mark.parametrize("label, file, old, new", EDITS, ids=[e[0] for e in EDITS])
+def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_build(edition: Path, tmp_path: Path,
+                                                                     label: str, file: str, old: str, new: str):
+    theme = ROOT / "themes" / "default"
+    before = _warm_equals_cold(edition, theme, tmp_path, "nothing")
+    _replace(edition / file, old, new)
+    after = _warm_equals_cold(edition, theme, tmp_path, label)
+    assert after != before, f"editing {label} changed nothing: the test edit is not exercised"
+
+
+def test_a_theme_edit_reaches_every_cached_page(edition: Path, tmp_path: Path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes" / "default", theme)
+    _warm_equals_cold(edition, theme, tmp_path, "nothing")
+    _replace(theme / "templates" / "article.html", "Provenance</h2>", "Where this text comes from</h2>")
+    after = _warm_equals_cold(edition, theme, tmp_path, "the theme")
+    assert all(b"Where this text comes from" in data for name, data in after.items()
+               if name.startswith("articles/") and name != "articles/404.html")
+
+
+def test_a_note_edit_rerenders_its_article_and_takes_over_the_other_pages(edition: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    paths = Paths(edition, out, ROOT / "themes" / "default")
+    build(paths)
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+    _replace(edition / "annotations" / "first-report.yaml", "The tide was high", "The tide was higher")
+    build(paths)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+    assert after["articles/first-report.html"] != inodes["articles/first-report.html"]
+    assert after["articles/second-view.html"] == inodes["articles/second-view.html"], "an untouched article re-rendered"
+    assert [name for name in after if name.startswith("glossary/") and name != "glossary/index.html"
+            and after[name] == inodes[name]], "no entity page was taken over"
+
+
+def test_damaged_cache_and_hand_edited_pages_are_not_trusted(edition: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    paths = Paths(edition, out, ROOT / "themes" / "default")
+    build(paths)
+    expected = snapshot(out)
+    for stored in (cache_dir(out) / "articles").glob("*.pickle"):
+        stored.write_bytes(b"not a pickle")
+    (out / "articles" / "second-view.html").write_text("edited by hand", encoding="utf-8")
+    (cache_dir(out) / "pages.json").write_text("{not json", encoding="utf-8")
+    build(paths)
+    assert snapshot(out) == expected
+
+
+def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path: Path, monkeypatch):
+    """70 synthetic articles: the per-article work runs on every core, and comes back from the cache."""
+    import builder.parallel as parallel
+
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    content = generate(tmp_path / "edition", 70, 7)
+    theme = ROOT / "themes" / "default"
+    _warm_equals_cold(content, theme, tmp_path, "nothing")
+    notes = sorted((content / "annotations").glob("*.yaml"))
+    text = notes[3].read_text(encoding="utf-8")
+    notes[3].write_text(text.replace("body: ", "body: Edited. ", 1), encoding="utf-8")
+    article = sorted((content / "articles").glob("*.md"))[10]
+    article.write_text(article.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
+    _warm_equals_cold(content, theme, tmp_path, "edits")
+    assert len(list((cache_dir(tmp_path / "warm") / "articles").glob("*.pickle"))) == 70, "stale entries pruned"
