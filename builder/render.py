@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .articlework import RELATED_SLOT, ArticleCache, ArticleResult
+from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, Spool
 from .assets import AssetManifest
 from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
@@ -200,7 +200,7 @@ def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
 
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
                 results: Sequence[ArticleResult], cache: ArticleCache, writer: SiteWriter, reuse: PageReuse,
-                shared_key: str) -> list[PurePosixPath]:
+                shared_key: str, spool: Spool) -> list[PurePosixPath]:
     """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
 
     The article pages were rendered with the rest of each article's work (articlework) into the cache;
@@ -242,7 +242,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     entities = sorted(edition.entities.values(), key=lambda e: e.id)
     for entity in entities:
         reuse.expect(f"glossary/{entity.id}.html", inputs_hash(
-            shared_key, entity.id, [g["html"] for g in concordances.get(entity.id, [])],
+            shared_key, entity.id, [g["digest"] for g in concordances.get(entity.id, [])],
             [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
             entity_events(site, entity), entity_claims(site, entity)))
 
@@ -251,7 +251,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if reuse.take(f"glossary/{entity.id}.html", writer):
             renderer.dests.append(PurePosixPath(f"glossary/{entity.id}.html"))
             return
-        view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []))
+        view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []), spool.read)
         renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
                       summary=site.entity_summary(entity), **view)
 
@@ -282,7 +282,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                    **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
-    pages.data("search-index.js", search_index_script(site, (r.search_docs for r in results)))
+    pieces = search_index_script(site, (spool.read(r.search).decode("utf-8") if r.search else "" for r in results))
+    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"), (p.encode("utf-8") for p in pieces)))
     pages.data("annotations.jsonld", annotations_jsonld(site))
     pages.data("feed.xml", atom_feed(site))
     pages.data("robots.txt", robots_txt(edition))

@@ -5,7 +5,7 @@ Each article's entries are made with the rest of its work (articlework), where i
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .analysis import ArticleAnalysis
 from .model import Article
@@ -15,7 +15,8 @@ SearchDoc = tuple[str, str, str, str]
 """(href, title, kind, text)."""
 
 
-def article_docs(site: Site, article: Article, analysis: ArticleAnalysis) -> tuple[SearchDoc, ...]:
+def article_docs(site: Site, article: Article, analysis: ArticleAnalysis) -> str:
+    """One article's entries, encoded as they appear in the index (comma-separated JSON arrays)."""
     edition = site.edition
     page = f"articles/{article.slug}.html"
     outlet = edition.outlet_of(article).name
@@ -27,12 +28,19 @@ def article_docs(site: Site, article: Article, analysis: ArticleAnalysis) -> tup
         if note.id in analysis.notes:
             docs.append((f"{page}#note-{note.id}", f"{KIND_LABELS[note.kind]} on “{article.title}”", "note",
                          plain_text(site.md, note.body)))
-    return tuple(docs)
+    return ",".join(_encode(doc) for doc in docs)
 
 
-def search_index_script(site: Site, per_article: Iterable[tuple[SearchDoc, ...]]) -> str:
+def _encode(value: object) -> str:
+    # "</" escaped so no text can close the script element (applied piecewise: no piece ends in "<").
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def search_index_script(site: Site, per_article: Iterable[str]) -> Iterator[str]:
+    """The index script in pieces (each article's entries as article_docs encoded them), so the whole
+    index, which grows with the edition, is never held in memory at once."""
     edition = site.edition
-    docs: list[SearchDoc] = [doc for docs in per_article for doc in docs]
+    docs: list[SearchDoc] = []
     for entity in sorted(edition.entities.values(), key=lambda e: e.id):
         docs.append((f"glossary/{entity.id}.html", entity.name, "entity",
                      " · ".join(entity.names) + " — " + plain_text(site.md, entity.description)))
@@ -42,5 +50,9 @@ def search_index_script(site: Site, per_article: Iterable[tuple[SearchDoc, ...]]
         docs.append((f"timeline.html#{event.id}", f"{event_dates(event)}: {event.title}", "event",
                      plain_text(site.md, event.description)))
     spellings = [[entity.id, list(entity.names)] for entity in sorted(edition.entities.values(), key=lambda e: e.id)]
-    payload = json.dumps({"docs": docs, "spellings": spellings}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return "window.EDITION_SEARCH=" + payload.replace("</", "<\\/") + ";\n"
+    yield 'window.EDITION_SEARCH={"docs":['
+    first = True
+    for piece in (*(p for p in per_article if p), *(_encode(doc) for doc in docs)):
+        yield piece if first else "," + piece
+        first = False
+    yield '],"spellings":' + _encode(spellings) + "};\n"

@@ -5,12 +5,13 @@ from the body renderer is wrapped in Markup here, after it was produced by our o
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from markupsafe import Markup, escape as html_escape
 
@@ -335,15 +336,24 @@ def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
 # Glossary
 
 
+class Spooled(NamedTuple):
+    """Where a piece of HTML was put aside in the build's spool (articlework.Spool)."""
+
+    offset: int
+    length: int
+
+
 class ConcordanceGroup(NamedTuple):
     """One article's mentions of one entity, ready for the entity page."""
 
     entity_id: str
     count: int
     spellings: tuple[tuple[str, int], ...]
-    html: str
+    html: Any
     """The entity page's section for this article (escaped HTML): its spellings and every mention in
-    its sentence, in reading order."""
+    its sentence, in reading order. A Spooled reference once the parent has it."""
+    digest: str
+    """A hash of the HTML: what the entity page's inputs hash takes from it (see reuse)."""
 
 
 def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnalysis) -> tuple[ConcordanceGroup, ...]:
@@ -372,20 +382,22 @@ def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnal
     for entity_id, items in rows.items():
         counted = tuple(spellings[entity_id].most_common())
         called = ", ".join(f"“{html_escape(s)}”" + (f" ×{n}" if n > 1 else "") for s, n in counted)
-        groups.append(ConcordanceGroup(entity_id, len(items), counted, f'{head}{called}</p>\n      <ul class="concordance">\n'
-                                       f'{"".join(items)}      </ul>\n    </section>\n'))
+        html = f'{head}{called}</p>\n      <ul class="concordance">\n{"".join(items)}      </ul>\n    </section>\n'
+        digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
+        groups.append(ConcordanceGroup(entity_id, len(items), counted, html, digest))
     return tuple(groups)
 
 
-def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[Any]]]) -> dict[str, list[dict[str, Any]]]:
+def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[ConcordanceGroup]]]) -> dict[str, list[dict[str, Any]]]:
     """entity id -> its mentions grouped by article, in reading order, from each article's ConcordanceGroups
-    (the rows were built where the article's passages were at hand: see articlework.concordance_groups)."""
+    (built where the article's passages were at hand: see concordance_groups)."""
     result: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for article, article_groups in groups:
         outlet = site.edition.outlet_of(article)
         for group in article_groups:
             result[group.entity_id].append({"article": article, "outlet": outlet, "count": group.count,
-                                            "html": group.html, "spellings": group.spellings})
+                                            "html": group.html, "digest": group.digest,
+                                            "spellings": group.spellings})
     return result
 
 
@@ -420,7 +432,9 @@ def entity_claims(site: Site, entity: Entity) -> list[Claim]:
     return claims
 
 
-def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]]) -> dict[str, Any]:
+def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]],
+                read: Callable[[Any], bytes]) -> dict[str, Any]:
+    """`read` fetches a concordance section's HTML from the spool."""
     spellings: Counter[str] = Counter()
     for group in mentions:
         for spelling, count in group["spellings"]:
@@ -434,7 +448,7 @@ def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], back
         "spellings": sorted(spellings.items(), key=lambda item: (-item[1], item[0])),
         "unused_names": [n for n in entity.names if n not in spellings],
         "mentions": mentions,
-        "concordance_html": Markup("".join(g["html"] for g in mentions)),
+        "concordance_html": Markup(b"".join(read(g["html"]) for g in mentions).decode("utf-8")),
         "mention_total": sum(g["count"] for g in mentions),
         "notes": backlinks,
         "events": [{"event": e, "dates": event_dates(e)} for e in events],

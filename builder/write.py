@@ -56,6 +56,13 @@ class SiteWriter:
         self._target(dest).write_bytes(data)
         return dest
 
+    def write_stream(self, dest: PurePosixPath, chunks: Iterable[bytes]) -> PurePosixPath:
+        """Write a file that is too large to build in memory, piece by piece."""
+        with open(self._target(dest), "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk)
+        return dest
+
     def link(self, dest: PurePosixPath, source: Path) -> PurePosixPath:
         """Reuse a file of the previous site unchanged: a hard link (a copy where links are impossible)."""
         target = self._target(dest)
