@@ -331,10 +331,9 @@ def _unique(items: Iterable[tuple[str, SourceLocation]], what: str, diags: Diagn
 
 
 def _ref(value: str, known: Iterable[str], what: str, loc: SourceLocation, diags: Diagnostics) -> bool:
-    known = list(known)
-    if value in known:
+    if value in (known if isinstance(known, (set, dict)) else set(known)):
         return True
-    diags.error(f"unknown-{what}", f"unknown {what} '{value}'", loc, did_you_mean(value, known))
+    diags.error(f"unknown-{what}", f"unknown {what} '{value}'", loc, did_you_mean(value, list(known)))
     return False
 
 
@@ -506,18 +505,20 @@ def build_concepts(doc: LMap | None, diags: Diagnostics) -> tuple[Concept, ...]:
 def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> None:
     """Ids that point across files: annotations, accounts, mentions and entities must name real things."""
     known_slugs = list(dict.fromkeys([*(a.slug for a in edition.articles), *raw.article_slugs]))
+    known = set(known_slugs)  # membership per file; the list only for suggestions
     for slug, document in raw.annotations:
-        if slug not in known_slugs:
+        if slug not in known:
             diags.error("unknown-article", f"annotations file for an article that does not exist: '{slug}'",
                         document.loc, did_you_mean(slug, known_slugs) or (f"hint: articles are {', '.join(known_slugs)}",))
+    slugs = dict.fromkeys(known_slugs)  # ordered (for suggestions) with fast membership
     for claim in edition.claims:
         for account in claim.accounts:
-            _ref(account.article_slug, known_slugs, "article", account.loc, diags)
+            _ref(account.article_slug, slugs, "article", account.loc, diags)
     for event in edition.events:
         for mention in event.mentions:
-            _ref(mention.article_slug, known_slugs, "article", mention.loc, diags)
+            _ref(mention.article_slug, slugs, "article", mention.loc, diags)
     for override in edition.overrides:
-        _ref(override.article_slug, known_slugs, "article", override.loc, diags)
+        _ref(override.article_slug, slugs, "article", override.loc, diags)
 
 
 def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:

@@ -288,7 +288,7 @@ def related_articles(site: Site, article: Article) -> list[dict[str, Any]]:
                     scores[other] += weight
                     shared[other][kind] += 1
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:RELATED_LIMIT]
-    by_slug = {a.slug: a for a in site.edition.articles}
+    by_slug = index.articles
     return [{"article": by_slug[slug], "outlet": site.edition.outlet_of(by_slug[slug]), "score": score,
              "entities": shared[slug]["entities"], "events": shared[slug]["events"], "claims": shared[slug]["claims"]}
             for slug, score in ranked]
@@ -300,6 +300,8 @@ class Relations:
 
     keys_of: dict[str, dict[str, set[str]]]
     holders: dict[str, dict[str, list[str]]]
+    articles: dict[str, Article]
+    """By slug."""
 
 
 def build_relations(site: Site) -> Relations:
@@ -319,7 +321,7 @@ def build_relations(site: Site) -> Relations:
         common = {e for e, slugs in holders["entities"].items() if len(slugs) > limit}
         for keys in keys_of.values():
             keys["entities"] -= common
-    return Relations(keys_of, holders)
+    return Relations(keys_of, holders, {a.slug: a for a in site.edition.articles})
 
 
 def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
