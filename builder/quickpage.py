@@ -36,8 +36,11 @@ class QuickPages:
         if edition is None or analyses is None:
             self.state = None
             return
+        site = Site(edition, analyses)
+        site.prepare()
+        site.relations()
         self.state = (edition, analyses, build_entity_index(edition, Diagnostics()), compile_terms(edition.concepts),
-                      fingerprint(self.paths.theme / "static"))
+                      fingerprint(self.paths.theme / "static"), site)
 
     def forget(self) -> None:
         self.state = None
@@ -58,7 +61,7 @@ class QuickPages:
         if len(slugs) != 1:
             return None
         slug = slugs.pop()
-        edition, analyses, index, terms, manifest = self.state
+        edition, analyses, index, terms, manifest, last = self.state
         if slug not in analyses:
             return None
         diags = Diagnostics()
@@ -78,6 +81,9 @@ class QuickPages:
         if diags.has_errors:
             return None
         site = Site(edition, {**analyses, slug: analysis})
+        # The last build's related-article index and preview summaries: recomputing them would cost a
+        # large edition most of the time budget, and the full rebuild that follows corrects any drift.
+        site.adopt(last)
         written: list[tuple[PurePosixPath, bytes]] = []
         pages = PageRenderer(self.env, site, manifest, diags, lambda dest, data: written.append((dest, data)) or dest)
         render_article_page(pages, site, [a.slug for a in articles].index(slug))

@@ -77,6 +77,10 @@ class Site:
         for entity in self.edition.entities.values():
             self.entity_summary(entity)
 
+    def adopt(self, other: "Site") -> None:
+        """Take over another Site's shared indexes (the live preview's fast path)."""
+        self._relations, self._summaries = other._relations, other._summaries
+
     def relations(self) -> "Relations":
         if self._relations is None:
             self._relations = build_relations(self)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import Paths, build
+from bs4 import BeautifulSoup
 from conftest import ROOT, soup, write
 
 
@@ -195,3 +196,35 @@ def test_an_override_that_matches_nothing_is_a_warning(edition: Path, tmp_path: 
     glossary.write_text(glossary.read_text() + "overrides:\n  - article: first-report\n    text: Gotham\n    entity: null\n")
     result = run_cli("check", "--content", str(edition))
     assert result.code == 0 and "override for 'Gotham' matches nothing in 'first-report' [unused-override]" in result.err
+
+
+def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: Path):
+    """Beyond 12 articles the glossary and language tables have a column per outlet, not per article,
+    and a claim lists the articles that address it and counts the silent ones."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    content = generate(tmp_path / "edition", 30, 3)
+    out = tmp_path / "site"
+    build(Paths(content, out, ROOT / "themes" / "default"))
+    outlets = 20  # bench/generate.py makes 20 outlets
+    glossary = BeautifulSoup((out / "glossary" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    header = [th.get_text() for th in glossary.select_one("table.glossary-table").select("thead th")]
+    assert header[0] == "Name" and header[-1] == "All" and len(header) == outlets + 2
+    assert all(name.startswith("Outlet ") for name in header[1:-1])
+    row = glossary.select_one("table.glossary-table tbody tr")
+    counts = [int(td.get_text()) if td.get_text() != "·" else 0 for td in row.select("td")]
+    assert sum(counts[:-1]) == counts[-1], "the outlet columns add up to the total"
+    claims = BeautifulSoup((out / "claims.html").read_text(encoding="utf-8"), "html.parser")
+    assert [th.get_text() for th in claims.select("table.claims-overview thead th")] == \
+        ["Claim", "Articles addressing it", "Silent"]
+    for section in claims.select("section.claim"):
+        accounts = section.select("li.account")
+        assert accounts and not section.select("li.is-silent"), "only the articles that address the claim"
+        silent = section.select_one("p.summary.silent")
+        assert silent is None or silent.get_text().split()[0].isdigit()
+    language = BeautifulSoup((out / "language.html").read_text(encoding="utf-8"), "html.parser")
+    table = language.select_one("table.terms")
+    assert table is None or len(table.select("thead th")) == outlets + 2
