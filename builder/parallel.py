@@ -7,6 +7,7 @@ work is small, it simply runs in this process.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Any, Callable, Iterator, Sequence, TypeVar
@@ -51,6 +52,10 @@ def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -
     chunk = max(1, min(32, count // (workers * 8)))
     slices = [list(range(start, min(count, start + chunk))) for start in range(0, count, chunk)]
     _job = work
+    # Freezing moves everything built so far out of the collector's sight: otherwise each worker's
+    # collections walk (and so copy, page by page) the whole inherited heap, and the parent's walk
+    # the model again and again while results arrive.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             _job = None  # the workers have their copy; a nested use in this process must not see it
@@ -58,6 +63,7 @@ def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -
                 yield from part
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def render_pages(count: int, render: Callable[[Any, int], None], make_pages: Callable[[], Any],

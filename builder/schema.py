@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -202,8 +203,22 @@ def valid_part(name: str, data: Any) -> Any:
     return None if missing else kept
 
 
+@cache
+def _fast_check(name: str) -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: about ten times faster than jsonschema, which
+    matters with thousands of files, nearly all valid. It only says yes or no; jsonschema explains.
+    The schemas use only keywords that mean the same in draft 7, which fastjsonschema implements."""
+    schema = {**SCHEMAS[name], "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(schema)
+
+
 def validate(name: str, data: Any, path: str, diags: Diagnostics) -> bool:
     """Validate located YAML data against schema `name`. Returns True when it is valid."""
+    try:
+        _fast_check(name)(data)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        pass  # find and explain every problem below
     valid = True
     errors = sorted(_validator(name).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
