@@ -61,7 +61,9 @@ class RichText:
 
     def phrasing(self, text: str, root: str) -> str:
         """The same content with block elements turned into spans (valid inside a paragraph)."""
-        tokens, env = self._prepare(text, root, inert=True)
+        return self.phrasing_of(*self._prepare(text, root, inert=True))
+
+    def phrasing_of(self, tokens: list[Token], env: dict) -> str:
         out: list[str] = []
         for token in tokens:
             if token.type == "inline":
@@ -74,6 +76,11 @@ class RichText:
                 out.append("</span> ")
         return "".join(out).strip()
 
+    def note_forms(self, text: str, root: str) -> tuple[str, str, str]:
+        """(block, phrasing, plain text) of a note body from one parse: a note is shown as an endnote
+        and a sidenote and indexed for search, and parsing dominates the cost of all three."""
+        return _cached_forms(self, text, root)
+
     def inline(self, text: str, root: str) -> str:
         """A one-paragraph field (a summary) without the <p>."""
         tokens, env = self._prepare(text, root)
@@ -85,3 +92,35 @@ class RichText:
 def _cached_block(rich: RichText, text: str, root: str) -> str:
     tokens, env = rich._prepare(text, root)
     return rich.md.renderer.render(tokens, rich.md.options, env)
+
+
+@lru_cache(maxsize=4096)
+def _cached_forms(rich: RichText, text: str, root: str) -> tuple[str, str, str]:
+    env: dict = {}
+    tokens = rich.md.parse(text, env)
+    plain: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "entity_ref"):
+                plain.append(child.content)  # an [[id]] counts as written, as in views.plain_text
+            elif child.type in ("softbreak", "hardbreak"):
+                plain.append(" ")
+        if token.type == "paragraph_close":
+            plain.append(" ")
+    entity_refs = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "entity_ref":
+                entity_refs.append((child, child.meta["id"], child.meta["text"]))
+                child.type = "html_inline"
+                child.content = rich._entity_link(child.meta["id"], child.meta["text"], root)
+            elif child.type == "link_open":
+                child.attrSet("href", rich._rewrite(str(child.attrGet("href") or ""), root))
+    block = rich.md.renderer.render(tokens, rich.md.options, env)
+    for child, entity_id, shown in entity_refs:  # the sidenote copy is aria-hidden: out of the tab order
+        child.content = rich._entity_link(entity_id, shown, root, inert=True)
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                child.attrSet("tabindex", "-1")
+    return block, rich.phrasing_of(tokens, env), " ".join("".join(plain).split())

@@ -27,7 +27,7 @@ def article_docs(site: Site, article: Article, analysis: ArticleAnalysis) -> str
     for note in edition.notes_for(article.slug):
         if note.id in analysis.notes:
             docs.append((f"{page}#note-{note.id}", f"{KIND_LABELS[note.kind]} on “{article.title}”", "note",
-                         plain_text(site.md, note.body)))
+                         site.rich.note_forms(note.body, "../")[2]))
     return ",".join(_encode(doc) for doc in docs)
 
 

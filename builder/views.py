@@ -178,12 +178,13 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
             framing = FRAMING_LABELS.get(note.framing_type or "")
             shown_label = f"{label}: {framing}" if framing else (f"{label}: {note.verdict}" if note.verdict else label)
             anchor = analysis.notes[note.id]
+            block, phrasing, _ = site.rich.note_forms(note.body, root)
             after = _noteref(number, note.id, shown_label, note.kind) + _sidenote(
-                number, note.kind, shown_label, site.rich.phrasing(note.body, root), note.sources)
+                number, note.kind, shown_label, phrasing, note.sources)
             decorations.append(Decoration(anchor.passage, anchor.start, anchor.end, "note", note.id,
                                           f"q-{note.id}", f"kind-{note.kind}", after))
             note_views.append(NoteView(number, note.id, note.kind, label, framing, site.quote_text(article.slug, anchor),
-                                       Markup(site.rich.block(note.body, root)),
+                                       Markup(block),
                                        tuple(citation_view(c) for c in note.sources), note.verdict))
         else:
             key = f"fn-{item.footnote_id + 1}"
