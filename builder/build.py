@@ -93,8 +93,9 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     intact (the report then has no outputs and `up_to_date` set). `reuse` takes from the cache beside the
     output each article's work and each page whose inputs are unchanged; without it everything is done
     afresh (and the cache refilled)."""
-    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write and skip_if_current else None
-    if key is not None and stamp.is_current(key, paths.out):
+    # The stamp is recorded by every writing build (a --force build too), checked only when asked.
+    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write else None
+    if key is not None and skip_if_current and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
     edition, glossary_path, guide = load_edition(paths, diags)
