@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .diagnostics import Diagnostics
-from .markdown import ParsedArticle, Passage
+from .markdown import ParsedArticle
 from .model import Selector
 
 _SPACE = re.compile(r"\s+")

@@ -6,7 +6,6 @@ SourceLocation, so later stages can report problems where the editor wrote them.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
