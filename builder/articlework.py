@@ -12,7 +12,6 @@ same inputs, so a warm build gives the bytes a cold one would (tests/test_cache.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -26,6 +25,7 @@ from .linking import EntityIndex
 from .markdown import make_parser, parse_article
 from .model import Edition
 from .parallel import imap_indices
+from .reuse import inputs_hash
 from .views import ConcordanceGroup, Spooled
 
 RELATED_SLOT = "<!--edition:related-->"
@@ -56,11 +56,7 @@ ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], 
 
 
 def _digest(*parts: object) -> str:
-    digest = hashlib.sha256(CACHE_FORMAT)
-    for part in parts:
-        digest.update(b"\0")
-        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return inputs_hash(CACHE_FORMAT, *parts)
 
 
 def article_keys(edition: Edition, base: str) -> tuple[str, list[str]]:

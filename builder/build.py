@@ -94,7 +94,8 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     output each article's work and each page whose inputs are unchanged; without it everything is done
     afresh (and the cache refilled)."""
     # The stamp is recorded by every writing build (a --force build too), checked only when asked.
-    key = stamp.inputs_key(paths.content, paths.theme, f"strict={strict}") if write else None
+    code = stamp.code_key(paths.theme) if write else ""
+    key = stamp.inputs_key(paths.content, code, f"strict={strict}") if write else None
     if key is not None and skip_if_current and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
@@ -112,7 +113,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     env = env or make_env(paths.theme)
     site = Site(edition, {})
     site.prepare()
-    shared_key, keys = article_keys(edition, stamp.code_key(paths.theme) + repr(sorted(manifest.paths.items())))
+    shared_key, keys = article_keys(edition, code + repr(sorted(manifest.paths.items())))
     cache = ArticleCache(stamp.cache_dir(paths.out) / "articles", read=reuse)
 
     def page(number: int, analysis: ArticleAnalysis, local: Diagnostics) -> bytes | None:

@@ -106,6 +106,21 @@ def _visible(child: Token) -> str:
     return ""
 
 
+def plain_of(tokens: list[Token]) -> str:
+    """The text of parsed Markdown on one line: markup dropped, paragraphs and breaks as spaces
+    (an [[entity]] reference as written)."""
+    parts = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "entity_ref"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        if token.type == "paragraph_close":
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
 def parse_article(md: MarkdownIt, article: Article) -> ParsedArticle:
     """Tokens of the body, with `id="p-N"` set on every passage, N in reading order."""
     tokens = md.parse(article.body)

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .linking import _ARTICLE_LINK
-from .markdown import make_parser
+from .markdown import make_parser, plain_of
 
 _PHRASING_BLOCKS = {"p": "sn-p", "ul": "sn-list", "ol": "sn-list", "li": "sn-item", "blockquote": "sn-quote",
                     "h1": "sn-h", "h2": "sn-h", "h3": "sn-h", "h4": "sn-h", "h5": "sn-h", "h6": "sn-h"}
@@ -27,20 +27,26 @@ class RichText:
         self.md: MarkdownIt = make_parser(entity_refs=True)
         self.entity_names = entity_names
 
-    def _prepare(self, text: str, root: str, inert: bool = False) -> tuple[list[Token], dict]:
-        """Parse and rewrite links; `inert` takes links out of the tab order (for aria-hidden copies)."""
+    def _prepare(self, text: str, root: str) -> tuple[list[Token], dict]:
+        """Parse and rewrite links for a page at `root`."""
         env: dict = {}
         tokens = self.md.parse(text, env)
+        self._link(tokens, root)
+        return tokens, env
+
+    def _link(self, tokens: list[Token], root: str, inert: bool = False) -> None:
+        """Rewrite links for the page's depth; `inert` takes them out of the tab order (for aria-hidden
+        copies). Can run again on the same tokens (the sidenote copy of an endnote)."""
         for token in tokens:
             for child in token.children or ():
-                if child.type == "entity_ref":
+                if child.type == "entity_ref" or child.meta.get("entity_ref"):
                     child.type = "html_inline"
+                    child.meta["entity_ref"] = True
                     child.content = self._entity_link(child.meta["id"], child.meta["text"], root, inert)
                 elif child.type == "link_open":
                     child.attrSet("href", self._rewrite(str(child.attrGet("href") or ""), root))
                     if inert:
                         child.attrSet("tabindex", "-1")
-        return tokens, env
 
     def _entity_link(self, entity_id: str, shown: str, root: str, inert: bool = False) -> str:
         name = self.entity_names.get(entity_id, entity_id)
@@ -59,11 +65,8 @@ class RichText:
     def block(self, text: str, root: str) -> str:
         return _cached_block(self, text, root)
 
-    def phrasing(self, text: str, root: str) -> str:
-        """The same content with block elements turned into spans (valid inside a paragraph)."""
-        return self.phrasing_of(*self._prepare(text, root, inert=True))
-
     def phrasing_of(self, tokens: list[Token], env: dict) -> str:
+        """Block content with block elements turned into spans (valid inside a paragraph)."""
         out: list[str] = []
         for token in tokens:
             if token.type == "inline":
@@ -98,29 +101,8 @@ def _cached_block(rich: RichText, text: str, root: str) -> str:
 def _cached_forms(rich: RichText, text: str, root: str) -> tuple[str, str, str]:
     env: dict = {}
     tokens = rich.md.parse(text, env)
-    plain: list[str] = []
-    for token in tokens:
-        for child in token.children or ():
-            if child.type in ("text", "code_inline", "entity_ref"):
-                plain.append(child.content)  # an [[id]] counts as written, as in views.plain_text
-            elif child.type in ("softbreak", "hardbreak"):
-                plain.append(" ")
-        if token.type == "paragraph_close":
-            plain.append(" ")
-    entity_refs = []
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "entity_ref":
-                entity_refs.append((child, child.meta["id"], child.meta["text"]))
-                child.type = "html_inline"
-                child.content = rich._entity_link(child.meta["id"], child.meta["text"], root)
-            elif child.type == "link_open":
-                child.attrSet("href", rich._rewrite(str(child.attrGet("href") or ""), root))
+    plain = plain_of(tokens)  # before links are rewritten: an [[id]] counts as written, as in views.plain_text
+    rich._link(tokens, root)
     block = rich.md.renderer.render(tokens, rich.md.options, env)
-    for child, entity_id, shown in entity_refs:  # the sidenote copy is aria-hidden: out of the tab order
-        child.content = rich._entity_link(entity_id, shown, root, inert=True)
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "link_open":
-                child.attrSet("tabindex", "-1")
-    return block, rich.phrasing_of(tokens, env), " ".join("".join(plain).split())
+    rich._link(tokens, root, inert=True)  # the sidenote copy is aria-hidden: out of the tab order
+    return block, rich.phrasing_of(tokens, env), plain

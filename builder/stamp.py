@@ -35,10 +35,11 @@ def _hash_trees(digest: "hashlib._Hash", trees: tuple[tuple[str, Path], ...]) ->
     return digest
 
 
-def inputs_key(content: Path, theme: Path, options: str) -> str:
-    digest = hashlib.sha256(f"{__version__}\0{options}".encode())
+def inputs_key(content: Path, code: str, options: str) -> str:
+    """A hash of everything a build reads: the content, the editor's guide, `code` (code_key) and options."""
+    digest = hashlib.sha256(f"{code}\0{options}".encode())
     guide = content.absolute().parent / "docs" / "editing.md"
-    _hash_trees(digest, (("content", content), ("theme", theme), ("builder", BUILDER_DIR)))
+    _hash_trees(digest, (("content", content),))
     if guide.is_file():
         digest.update(b"\0guide\0" + guide.read_bytes())
     return digest.hexdigest()

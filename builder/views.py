@@ -19,7 +19,7 @@ from .analysis import ArticleAnalysis
 from .anchoring import Anchor
 from .articlebody import BodyRenderer, Decoration, footnote_bodies
 from .linking import Mention, sentence_around, sentence_ends
-from .markdown import ENTITY_REF, make_parser
+from .markdown import ENTITY_REF, make_parser, plain_of
 from .model import Article, Citation, Claim, Edition, Entity, Event, Note
 from .richtext import RichText
 
@@ -105,17 +105,7 @@ class Site:
 
 
 def plain_text(md: Any, markdown: str) -> str:
-    tokens = md.parse(markdown)
-    parts = []
-    for token in tokens:
-        for child in token.children or ():
-            if child.type in ("text", "code_inline"):
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        if token.type == "paragraph_close":
-            parts.append(" ")
-    return " ".join("".join(parts).split())
+    return plain_of(md.parse(markdown))
 
 
 def citation_view(citation: Citation) -> dict[str, str | None]:
