@@ -6,14 +6,14 @@ for each article independently (in parallel, or from a cache).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from dataclasses import dataclass, replace
+from typing import Iterator, Mapping, NamedTuple, Sequence, overload
 
 from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
 from .linking import EntityIndex, Mention, find_mentions
 from .diagnostics import SourceLocation
-from .markdown import MAX_NESTING, ParsedArticle, too_deep
+from .markdown import MAX_NESTING, ParsedArticle, Passage, too_deep
 from .model import Concept, Edition
 
 
@@ -133,3 +133,63 @@ def _check_overlaps(parsed: ParsedArticle, edition: Edition, anchors: Mapping[st
             diags.error("quotes-cross",
                         f"note '{second_id}' overlaps note '{first_id}' partly; quotes may nest but not cross",
                         by_id[second_id].selector.loc)
+
+
+class AnchoredPassages(Sequence[Passage]):
+    """An article's passages as the cross-article stages see them: every passage's number and id, but
+    the text only of passages something is anchored in (a note, a claim account, an event mention):
+    the only text those stages quote. The rest reads as None, so a use of it fails loudly."""
+
+    __slots__ = ("count", "kept")
+
+    def __init__(self, count: int, kept: dict[int, Passage]):
+        self.count, self.kept = count, kept
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | Sequence[Passage]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        kept = self.kept.get(index)
+        return kept if kept is not None else Passage(index + 1, f"p-{index + 1}", -1, "", 0, None)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self[i] for i in range(self.count))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AnchoredPassages) and (self.count, self.kept) == (other.count, other.kept)
+
+    def __reduce__(self) -> tuple[type, tuple[int, dict[int, Passage]]]:
+        return AnchoredPassages, (self.count, self.kept)
+
+
+def for_parent(analysis: ArticleAnalysis) -> ArticleAnalysis:
+    """The analysis without what only the article's own page needs, for the stages that look across
+    articles (and the cache): no tokens, text only of anchored passages (AnchoredPassages), and one
+    mention per entity, spelling and passage (those stages ask which entities a passage names and
+    which spellings are used, never where exactly). At 10,000 articles this is what keeps the
+    parent's memory flat; the article page is rendered from the full analysis before it is dropped."""
+    parsed = analysis.parsed
+    anchored = {a.passage for a in analysis.notes.values()} | {a.passage for a in analysis.claims.values()} \
+        | {a.passage for _, a in analysis.events}
+    passages = AnchoredPassages(len(parsed.passages), {i: parsed.passages[i] for i in sorted(anchored)})
+    strings: dict[str, str] = {}  # one object per distinct string, so the pickle stores each once
+    mentions = {}
+    for m in analysis.mentions:
+        mentions.setdefault((m.entity_id, m.passage, m.text), m._replace(
+            entity_id=strings.setdefault(m.entity_id, m.entity_id), text=strings.setdefault(m.text, m.text),
+            start=-1, end=-1))
+    terms = tuple(t._replace(concept_id=strings.setdefault(t.concept_id, t.concept_id),
+                             term=strings.setdefault(t.term, t.term)) for t in analysis.terms)
+    return replace(analysis, parsed=replace(parsed, tokens=[], article=None, passages=passages),
+                   mentions=tuple(mentions.values()), terms=terms)

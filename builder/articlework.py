@@ -19,34 +19,44 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .analysis import ArticleAnalysis, analyse_article
+from .analysis import ArticleAnalysis, analyse_article, for_parent
 from .diagnostics import Diagnostic, Diagnostics
-from .linking import EntityIndex
+from .linking import EntityIndex, unused_overrides
 from .markdown import make_parser, parse_article
-from .model import Edition
-from .parallel import imap_indices
+from .model import Edition, MentionOverride
+from .parallel import imap_indices, paused_gc
 from .reuse import inputs_hash
 from .views import ConcordanceGroup, Spooled
 
 RELATED_SLOT = "<!--edition:related-->"
 """Where the related accounts go in a cached article page. Content cannot produce it: all text is escaped."""
-CACHE_FORMAT = b"article-cache-2"
+CACHE_FORMAT = b"article-cache-3"
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleResult:
-    """What the rest of the build needs from one article."""
+    """What the rest of the build needs from one article: small, because the parent holds one per article."""
 
     key: str
     analysis: ArticleAnalysis
-    """With parsed.tokens emptied: passages, anchors, mentions and terms are all later stages read."""
+    """Lean (analysis.for_parent): no tokens, only anchored passages' text, mentions deduplicated."""
     diagnostics: tuple[Diagnostic, ...]
+    unused_overrides: tuple[MentionOverride, ...]
+    """Reported only when the build has no errors (with articles missing they would be false alarms)."""
     concordance: tuple[ConcordanceGroup, ...]
-    """Its share of the entity pages (the HTML moved to the spool by the parent: see Spool)."""
-    search: Any
-    """Its search entries, encoded (str; a Spooled reference once in the parent's spool)."""
+    """Its share of the entity pages; each group's HTML is a Spooled range of the article's parts."""
+    search: Spooled | None
+    """Its search entries (encoded JSON), a range of the article's parts."""
     page: bool
     """The page was rendered into the cache (not when the article has errors, or in `check`)."""
+    parts: int = -1
+    """Where the article's parts (concordance sections, then search entries) start in the build's
+    spool, once the parent has put them there; the Spooled ranges above are relative to it."""
+
+    def spooled(self, ref: Spooled) -> Spooled:
+        """`ref` (relative to this article's parts) as a range of the spool."""
+        assert self.parts >= 0, "the parts are not in the spool"
+        return Spooled(self.parts + ref.offset, ref.length)
 
 
 PageFn = Callable[[int, ArticleAnalysis, Diagnostics], "bytes | None"]
@@ -113,9 +123,17 @@ class ArticleCache:
             return None
         return data if self.page_path(key).is_file() else None
 
-    def store(self, key: str, page: bytes | None, result: bytes) -> None:
-        if page is not None:
-            self._atomic(self.page_path(key), page)
+    def parts(self, key: str) -> bytes | None:
+        """The article's parts (see ArticleResult.parts), or None if they are gone."""
+        try:
+            return (self.directory / f"{key}.parts").read_bytes()
+        except OSError:
+            return None
+
+    def store(self, key: str, page: bytes, parts: bytes, result: bytes) -> None:
+        """The result goes last: its presence says the page and the parts are there."""
+        self._atomic(self.page_path(key), page)
+        self._atomic(self.directory / f"{key}.parts", parts)
         self._atomic(self.directory / f"{key}.pickle", result)
 
     def _atomic(self, path: Path, data: bytes) -> None:
@@ -169,35 +187,53 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
     missing = [number for number, data in enumerate(stored) if data is None]
     md = make_parser()
 
-    def work(number: int) -> bytes:
+    def work(number: int, ship: bool) -> tuple[bytes, bytes | None]:
+        """The article's pickled result, and its parts unless they went to the cache (`ship`: always)."""
         article, key = articles[number], keys[number]
         local = Diagnostics()
         parsed = parse_article(md, article)
         analysis = analyse_article(parsed, edition, entity_index, terms, local)
         rendered = page(number, analysis, local) if page and not local.has_errors else None
         concordance, search = extras(number, analysis) if extras else ((), "")
-        # Tokens stay here; the article is the edition's own and is put back by thaw().
-        lean = replace(analysis, parsed=replace(parsed, tokens=[], article=None))
-        result = pickle.dumps(ArticleResult(key, lean, tuple(local.items), concordance, search, rendered is not None),
-                              protocol=pickle.HIGHEST_PROTOCOL)
+        # The bulky HTML and JSON travel as one blob (to the cache, then the spool), never through
+        # pickle and the pipe to the parent, which only passes them on.
+        parts, groups = bytearray(), []
+        for group in concordance:
+            html = group.html.encode("utf-8")
+            groups.append(group._replace(html=Spooled(len(parts), len(html))))
+            parts += html
+        entries = search.encode("utf-8")
+        search_ref = Spooled(len(parts), len(entries)) if entries else None
+        parts += entries
+        result = pickle.dumps(ArticleResult(key, for_parent(analysis), tuple(local.items),
+                                            unused_overrides(parsed, edition.overrides), tuple(groups), search_ref,
+                                            rendered is not None), protocol=pickle.HIGHEST_PROTOCOL)
         if cache and rendered is not None:
-            cache.store(key, rendered, result)
-        return result
+            cache.store(key, rendered, bytes(parts), result)
+            return result, bytes(parts) if ship else None
+        return result, bytes(parts)
 
-    computed = imap_indices(len(missing), lambda i: work(missing[i]), heavy=True)
+    computed = imap_indices(len(missing), lambda i: work(missing[i], False), heavy=True)
     results: list[ArticleResult] = []
-    for number, data in enumerate(stored):
-        data = data if data is not None else next(computed)
-        result = _thaw(data, articles[number], keys[number])
-        if result is None:  # an unreadable cache entry: do this one again
-            result = _thaw(work(number), articles[number], keys[number])
-            assert result is not None
-        diags.extend(result.diagnostics)
-        if spool is not None:
-            result = replace(result, search=spool.append(result.search.encode("utf-8")) if result.search else None,
-                             concordance=tuple(g._replace(html=spool.append(g.html.encode("utf-8")))
-                                               for g in result.concordance))
-        results.append(result)
+    # The parent only collects here: without the collector, which would walk every result so far
+    # again and again as they pile up (nothing here makes reference cycles).
+    with paused_gc():
+        for number, data in enumerate(stored):
+            parts = None
+            if data is None:
+                data, parts = next(computed)
+            result = _thaw(data, articles[number], keys[number])
+            if result is not None and spool is not None and parts is None:
+                parts = cache.parts(result.key) if cache else None
+                result = result if parts is not None else None
+            if result is None:  # an unreadable cache entry: do this one again
+                data, parts = work(number, True)
+                result = _thaw(data, articles[number], keys[number])
+                assert result is not None
+            diags.extend(result.diagnostics)
+            if spool is not None and parts is not None:
+                result = replace(result, parts=spool.append(parts).offset)
+            results.append(result)
     return results
 
 

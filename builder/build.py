@@ -16,7 +16,8 @@ from .analysis import ArticleAnalysis, compile_terms
 from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, Spool, analyse_articles, article_keys
 from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
-from .linking import build_entity_index, check_markdown_references, check_unused_aliases, check_unused_overrides
+from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
+from .parallel import paused_gc
 from .render import PageRenderer, article_page, make_env, render_site
 from .reuse import PageReuse
 from .searchindex import article_docs
@@ -50,8 +51,9 @@ class BuildReport:
 def load_edition(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, str | None, str | None]:
     """Steps 1–2: read and check every content file into the model. Raises BuildFailed if nothing is usable.
     Returns the model, the glossary's path and the editor's guide (the raw files are let go here)."""
-    raw = load.read_content(paths.content, diags)
-    edition = model.build_edition(raw, diags)
+    with paused_gc():
+        raw = load.read_content(paths.content, diags)
+        edition = model.build_edition(raw, diags)
     if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
         diags.raise_if_errors()
     assert edition is not None
@@ -72,7 +74,7 @@ def check_articles(edition: model.Edition, glossary_path: str | None, diags: Dia
     check_markdown_references(edition, parsed, diags, entities=glossary_ok)
     if not diags.has_errors:  # with articles missing, unused spellings would be false alarms
         check_unused_aliases(edition, [m for r in results for m in r.analysis.mentions], diags)
-        check_unused_overrides(edition, parsed, diags)
+        warn_unused_overrides((o for r in results for o in r.unused_overrides), diags)
     diags.raise_if_errors()
     return results
 

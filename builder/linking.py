@@ -169,14 +169,14 @@ def sentence_around(text: str, start: int, end: int, ends: list[tuple[int, int]]
     return text[begin:].rstrip(), start - begin, end - begin
 
 
-def check_unused_overrides(edition: Edition, parsed: Mapping[str, ParsedArticle], diags: Diagnostics) -> None:
-    """An override whose text (with its prefix/suffix) occurs nowhere in its article decides nothing: say so."""
-    for override in edition.overrides:
-        article = parsed.get(override.article_slug)
-        if article is None:
+def unused_overrides(parsed: ParsedArticle, overrides: Iterable[MentionOverride]) -> tuple[MentionOverride, ...]:
+    """This article's overrides whose text (with its prefix/suffix) occurs nowhere in it: they decide nothing."""
+    unused = []
+    for override in overrides:
+        if override.article_slug != parsed.article.slug:
             continue
         found = False
-        for passage in article.passages:
+        for passage in parsed.passages:
             text = " ".join(passage.text.split())
             start = text.find(override.text)
             while start != -1 and not found:
@@ -185,8 +185,14 @@ def check_unused_overrides(edition: Edition, parsed: Mapping[str, ParsedArticle]
             if found:
                 break
         if not found:
-            diags.warning("unused-override", f"override for '{override.text}' matches nothing in '{override.article_slug}'",
-                          override.loc, ("hint: check the text, prefix and suffix against the article",))
+            unused.append(override)
+    return tuple(unused)
+
+
+def warn_unused_overrides(unused: Iterable[MentionOverride], diags: Diagnostics) -> None:
+    for override in unused:
+        diags.warning("unused-override", f"override for '{override.text}' matches nothing in '{override.article_slug}'",
+                      override.loc, ("hint: check the text, prefix and suffix against the article",))
 
 
 def check_unused_aliases(edition: Edition, mentions: Iterable[Mention], diags: Diagnostics) -> None:

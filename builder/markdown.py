@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -90,7 +90,8 @@ class ParsedArticle:
 
     article: Article
     tokens: list[Token]
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
+    """A tuple; in the cross-article stages an AnchoredPassages (see analysis.for_parent)."""
 
 
 def visible_text(children: list[Token]) -> str:

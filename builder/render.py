@@ -237,7 +237,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
     pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
-    concordances = concordance(site, ((a, r.concordance) for a, r in zip(articles, results)))
+    concordances = concordance(site, ((a, r.concordance, r.spooled) for a, r in zip(articles, results)))
     backlinks = note_backlinks(site)
     entities = sorted(edition.entities.values(), key=lambda e: e.id)
     for entity in entities:
@@ -282,7 +282,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                    **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
-    pieces = search_index_script(site, (spool.read(r.search).decode("utf-8") if r.search else "" for r in results))
+    pieces = search_index_script(site, (spool.read(r.spooled(r.search)).decode("utf-8") if r.search else ""
+                                        for r in results))
     pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"), (p.encode("utf-8") for p in pieces)))
     pages.data("annotations.jsonld", annotations_jsonld(site))
     pages.data("feed.xml", atom_feed(site))

@@ -348,7 +348,7 @@ class ConcordanceGroup(NamedTuple):
     spellings: tuple[tuple[str, int], ...]
     html: Any
     """The entity page's section for this article (escaped HTML): its spellings and every mention in
-    its sentence, in reading order. A Spooled reference once the parent has it."""
+    its sentence, in reading order. A Spooled range of the article's parts once out of the worker."""
     digest: str
     """A hash of the HTML: what the entity page's inputs hash takes from it (see reuse)."""
 
@@ -385,15 +385,17 @@ def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnal
     return tuple(groups)
 
 
-def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[ConcordanceGroup]]]) -> dict[str, list[dict[str, Any]]]:
+def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[ConcordanceGroup], Callable[[Spooled], Spooled]]]
+                ) -> dict[str, list[dict[str, Any]]]:
     """entity id -> its mentions grouped by article, in reading order, from each article's ConcordanceGroups
-    (built where the article's passages were at hand: see concordance_groups)."""
+    (built where the article's passages were at hand: see concordance_groups) and the function that
+    places a group's HTML in the spool."""
     result: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for article, article_groups in groups:
+    for article, article_groups, spooled in groups:
         outlet = site.edition.outlet_of(article)
         for group in article_groups:
             result[group.entity_id].append({"article": article, "outlet": outlet, "count": group.count,
-                                            "html": group.html, "digest": group.digest,
+                                            "html": spooled(group.html), "digest": group.digest,
                                             "spellings": group.spellings})
     return result
 
