@@ -175,21 +175,28 @@ class AnchoredPassages(Sequence[Passage]):
 
 def for_parent(analysis: ArticleAnalysis) -> ArticleAnalysis:
     """The analysis without what only the article's own page needs, for the stages that look across
-    articles (and the cache): no tokens, text only of anchored passages (AnchoredPassages), and one
-    mention per entity, spelling and passage (those stages ask which entities a passage names and
-    which spellings are used, never where exactly). At 10,000 articles this is what keeps the
-    parent's memory flat; the article page is rendered from the full analysis before it is dropped."""
+    articles (and the cache): no tokens, text only of anchored passages (AnchoredPassages), and of the
+    mentions only those that say which entities the article names in which spellings (the first of
+    each), and which it names in a passage a claim account is anchored in (entity_claims): never where
+    exactly. At 10,000 articles this is what keeps the parent's memory flat; the article's own page is
+    rendered from the full analysis before it is dropped."""
     parsed = analysis.parsed
     anchored = {a.passage for a in analysis.notes.values()} | {a.passage for a in analysis.claims.values()} \
         | {a.passage for _, a in analysis.events}
     passages = AnchoredPassages(len(parsed.passages), {i: parsed.passages[i] for i in sorted(anchored)})
     strings: dict[str, str] = {}  # one object per distinct string, so the pickle stores each once
-    mentions = {}
+    claimed = {a.passage for a in analysis.claims.values()}
+    kept: dict[tuple[str, object], Mention] = {}
     for m in analysis.mentions:
-        mentions.setdefault((m.entity_id, m.passage, m.text), m._replace(
-            entity_id=strings.setdefault(m.entity_id, m.entity_id), text=strings.setdefault(m.text, m.text),
-            start=-1, end=-1))
+        spelling, place = (m.entity_id, m.text), (m.entity_id, m.passage)
+        if spelling in kept and (m.passage not in claimed or place in kept):
+            continue
+        lean = m._replace(entity_id=strings.setdefault(m.entity_id, m.entity_id),
+                          text=strings.setdefault(m.text, m.text), start=-1, end=-1)
+        kept.setdefault(spelling, lean)
+        if m.passage in claimed:
+            kept.setdefault(place, lean)
     terms = tuple(t._replace(concept_id=strings.setdefault(t.concept_id, t.concept_id),
                              term=strings.setdefault(t.term, t.term)) for t in analysis.terms)
     return replace(analysis, parsed=replace(parsed, tokens=[], article=None, passages=passages),
-                   mentions=tuple(mentions.values()), terms=terms)
+                   mentions=tuple(dict.fromkeys(kept.values())), terms=terms)

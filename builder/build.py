@@ -5,7 +5,7 @@ swapped in at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,7 +21,7 @@ from .parallel import paused_gc
 from .render import PageRenderer, article_page, make_env, render_site
 from .reuse import PageReuse
 from .searchindex import article_docs
-from .views import Site, concordance_groups
+from .views import Concordance, Site, concordance_groups
 from .write import SiteWriter
 
 
@@ -127,15 +127,23 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
         return (concordance_groups(article, edition.outlet_of(article).name, analysis),
                 article_docs(site, article, analysis))
 
+    concordances = Concordance(site)
+
+    def collect(number: int, result: ArticleResult) -> ArticleResult:
+        if result.concordance is not None:
+            concordances.add(number, result.concordance, result.parts)
+        return replace(result, concordance=None)  # kept compactly in the Concordance
+
     spool = Spool(cache.directory.parent)
     try:
         results = check_articles(edition, glossary_path, diags, keys=keys, cache=cache, page=page, extras=extras,
-                                 spool=spool)
+                                 spool=spool, collect=collect)
         _strict(diags, strict)
         site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
         pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
         with SiteWriter(paths.out) as writer:
-            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key, spool)
+            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key, spool,
+                                concordances)
             diags.raise_if_errors()
             writer.register(dests)
             writer.commit()

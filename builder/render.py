@@ -21,7 +21,7 @@ from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .parallel import render_pages
 from .searchindex import search_index_script
 from .write import SiteWriter
-from .views import (FRAMING_LABELS, KIND_LABELS, Site, number_words, article_view, authors_view, claims_view, concordance, entity_claims,
+from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view, entity_claims,
                     entity_events, entity_view,
                     glossary_index, is_wide, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
                     timeline_view)
@@ -200,7 +200,7 @@ def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
 
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
                 results: Sequence[ArticleResult], cache: ArticleCache, writer: SiteWriter, reuse: PageReuse,
-                shared_key: str, spool: Spool) -> list[PurePosixPath]:
+                shared_key: str, spool: Spool, concordances: Concordance) -> list[PurePosixPath]:
     """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
 
     The article pages were rendered with the rest of each article's work (articlework) into the cache;
@@ -232,17 +232,17 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
             renderer.dests.append(PurePosixPath(dest))
             return
         assert result.page, "articles with errors stop the build before rendering"
-        data = cache.page_path(result.key).read_bytes()
+        data = cache.page(result.key)
+        assert data is not None, f"the cache entry of {article.slug} went missing during the build"
         html = env.get_template("related.html").render(related=related[number])
         renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
     pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
-    concordances = concordance(site, ((a, r.concordance, r.spooled) for a, r in zip(articles, results)))
     backlinks = note_backlinks(site)
     entities = sorted(edition.entities.values(), key=lambda e: e.id)
     for entity in entities:
         reuse.expect(f"glossary/{entity.id}.html", inputs_hash(
-            shared_key, entity.id, [g["digest"] for g in concordances.get(entity.id, [])],
+            shared_key, entity.id, concordances.digests(entity.id),
             [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
             entity_events(site, entity), entity_claims(site, entity)))
 
@@ -251,7 +251,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if reuse.take(f"glossary/{entity.id}.html", writer):
             renderer.dests.append(PurePosixPath(f"glossary/{entity.id}.html"))
             return
-        view = entity_view(site, entity, concordances.get(entity.id, []), backlinks.get(entity.id, []), spool.read)
+        view = entity_view(site, entity, concordances.get(entity.id), concordances.spellings(entity.id),
+                           backlinks.get(entity.id, []), spool.read)
         renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
                       summary=site.entity_summary(entity), **view)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -297,6 +298,8 @@ class Relations:
     holders: dict[str, dict[str, list[str]]]
     articles: dict[str, Article]
     """By slug."""
+    claims_naming: dict[str, list[Claim]]
+    """entity id -> the claims whose account passage, in some article, names it (in claim order)."""
 
 
 def build_relations(site: Site) -> Relations:
@@ -316,7 +319,17 @@ def build_relations(site: Site) -> Relations:
         common = {e for e, slugs in holders["entities"].items() if len(slugs) > limit}
         for keys in keys_of.values():
             keys["entities"] -= common
-    return Relations(keys_of, holders, {a.slug: a for a in site.edition.articles})
+    claims_naming: dict[str, list[Claim]] = defaultdict(list)
+    for claim in site.edition.claims:
+        named: set[str] = set()
+        for account in claim.accounts:
+            analysis = site.analyses.get(account.article_slug)
+            anchor = analysis.claims.get(claim.id) if analysis else None
+            if anchor:
+                named.update(m.entity_id for m in analysis.mentions if m.passage == anchor.passage)
+        for entity_id in named:
+            claims_naming[entity_id].append(claim)
+    return Relations(keys_of, holders, {a.slug: a for a in site.edition.articles}, dict(claims_naming))
 
 
 def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
@@ -349,8 +362,8 @@ class ConcordanceGroup(NamedTuple):
     html: Any
     """The entity page's section for this article (escaped HTML): its spellings and every mention in
     its sentence, in reading order. A Spooled range of the article's parts once out of the worker."""
-    digest: str
-    """A hash of the HTML: what the entity page's inputs hash takes from it (see reuse)."""
+    digest: int
+    """A hash of the HTML (63 bits): what the entity page's inputs hash takes from it (see reuse)."""
 
 
 def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnalysis) -> tuple[ConcordanceGroup, ...]:
@@ -380,24 +393,86 @@ def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnal
         counted = tuple(spellings[entity_id].most_common())
         called = ", ".join(f"“{html_escape(s)}”" + (f" ×{n}" if n > 1 else "") for s, n in counted)
         html = f'{head}{called}</p>\n      <ul class="concordance">\n{"".join(items)}      </ul>\n    </section>\n'
-        digest = hashlib.blake2b(html.encode("utf-8"), digest_size=16).hexdigest()
+        digest = int.from_bytes(hashlib.blake2b(html.encode("utf-8"), digest_size=8).digest()) >> 1
         groups.append(ConcordanceGroup(entity_id, len(items), counted, html, digest))
     return tuple(groups)
 
 
-def concordance(site: Site, groups: Iterable[tuple[Article, Iterable[ConcordanceGroup], Callable[[Spooled], Spooled]]]
-                ) -> dict[str, list[dict[str, Any]]]:
-    """entity id -> its mentions grouped by article, in reading order, from each article's ConcordanceGroups
-    (built where the article's passages were at hand: see concordance_groups) and the function that
-    places a group's HTML in the spool."""
-    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for article, article_groups, spooled in groups:
-        outlet = site.edition.outlet_of(article)
-        for group in article_groups:
-            result[group.entity_id].append({"article": article, "outlet": outlet, "count": group.count,
-                                            "html": spooled(group.html), "digest": group.digest,
-                                            "spellings": group.spellings})
-    return result
+class PackedGroups(NamedTuple):
+    """One article's ConcordanceGroups as they leave the worker: flat, with the HTML moved into the
+    article's parts, so that they pickle small and unpickle in microseconds (no record per group)."""
+
+    entity_ids: tuple[str, ...]
+    numbers: array[int]
+    """Per group: offset of its HTML in the parts, length, mention count, digest, number of spellings."""
+    spellings: tuple[str, ...]
+    """Every group's spellings, one group after another."""
+    spelling_counts: array[int]
+
+
+def pack_groups(groups: Iterable[ConcordanceGroup], parts: bytearray) -> PackedGroups:
+    """`groups` packed, their HTML appended to `parts`."""
+    ids, numbers, spellings, counts = [], array("q"), [], array("q")
+    for group in groups:
+        html = group.html.encode("utf-8")
+        ids.append(group.entity_id)
+        numbers.extend((len(parts), len(html), group.count, group.digest, len(group.spellings)))
+        parts += html
+        for spelling, count in group.spellings:
+            spellings.append(spelling)
+            counts.append(count)
+    return PackedGroups(tuple(ids), numbers, tuple(spellings), counts)
+
+
+class Concordance:
+    """entity id -> the articles that name it, in reading order, for the entity pages and the glossary.
+
+    Filled as the articles' results arrive (add), and compact: one row of five integers per article
+    and entity, spellings summed per entity. At 10,000 articles there are half a million such pairs,
+    and a record object for each would be most of the parent's memory."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._rows: dict[str, array[int]] = {}
+        """entity id -> per article naming it: article number, spool offset, length, count, digest."""
+        self._spellings: dict[str, dict[str, int]] = {}
+
+    def add(self, number: int, packed: PackedGroups, base: int) -> None:
+        """Article `number`'s groups (added in reading order), their HTML at `base` in the spool."""
+        rows, spellings, numbers, names, counts = self._rows, self._spellings, packed.numbers, packed.spellings, packed.spelling_counts
+        at = 0
+        for index, entity_id in enumerate(packed.entity_ids):
+            offset, length, count, digest, many = numbers[index * 5:index * 5 + 5]
+            row = rows.get(entity_id)
+            if row is None:
+                row = rows[entity_id] = array("q")
+                spellings[entity_id] = {}
+            row.extend((number, base + offset, length, count, digest))
+            called = spellings[entity_id]
+            for spelling, n in zip(names[at:at + many], counts[at:at + many]):
+                called[spelling] = called.get(spelling, 0) + n
+            at += many
+
+    def get(self, entity_id: str) -> list[dict[str, Any]]:
+        """The entity's groups: article, outlet, count, html (Spooled), digest."""
+        rows = self._rows.get(entity_id, ())
+        articles, outlet_of = self.site.edition.articles, self.site.edition.outlet_of
+        return [{"article": articles[rows[i]], "outlet": outlet_of(articles[rows[i]]),
+                 "html": Spooled(rows[i + 1], rows[i + 2]), "count": rows[i + 3], "digest": rows[i + 4]}
+                for i in range(0, len(rows), 5)]
+
+    def digests(self, entity_id: str) -> list[int]:
+        """What the entity page's inputs hash takes from each article's section (see reuse)."""
+        return list(self._rows.get(entity_id, array("q"))[4::5])
+
+    def counts(self, entity_id: str) -> Iterable[tuple[int, int]]:
+        """(article number, mentions) for each article naming the entity."""
+        rows = self._rows.get(entity_id, array("q"))
+        return zip(rows[0::5], rows[3::5])
+
+    def spellings(self, entity_id: str) -> Counter[str]:
+        """Every spelling of the entity in the edition, with its count."""
+        return Counter(self._spellings.get(entity_id, {}))
 
 
 def note_backlinks(site: Site) -> dict[str, list[dict[str, Any]]]:
@@ -420,24 +495,12 @@ def entity_events(site: Site, entity: Entity) -> list[Event]:
 
 def entity_claims(site: Site, entity: Entity) -> list[Claim]:
     """The claims whose account passage, in some article, names the entity."""
-    claims = []
-    for claim in site.edition.claims:
-        for account in claim.accounts:
-            analysis = site.analyses.get(account.article_slug)
-            anchor = analysis.claims.get(claim.id) if analysis else None
-            if anchor and any(m.entity_id == entity.id and m.passage == anchor.passage for m in analysis.mentions):
-                claims.append(claim)
-                break
-    return claims
+    return site.relations().claims_naming.get(entity.id, [])
 
 
-def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], backlinks: list[dict[str, Any]],
-                read: Callable[[Any], bytes]) -> dict[str, Any]:
-    """`read` fetches a concordance section's HTML from the spool."""
-    spellings: Counter[str] = Counter()
-    for group in mentions:
-        for spelling, count in group["spellings"]:
-            spellings[spelling] += count
+def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], spellings: Counter[str],
+                backlinks: list[dict[str, Any]], read: Callable[[Any], bytes]) -> dict[str, Any]:
+    """`mentions` and `spellings` come from the Concordance; `read` fetches a section's HTML from the spool."""
     events = entity_events(site, entity)
     claims = entity_claims(site, entity)
     return {
@@ -474,8 +537,8 @@ def matrix_columns(site: Site, root: str) -> list[dict[str, str]]:
             for o in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
 
 
-def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    wide = is_wide(site)
+def glossary_index(site: Site, concordances: Concordance) -> dict[str, Any]:
+    wide, articles = is_wide(site), site.edition.articles
     columns = matrix_columns(site, "../")
     groups = []
     for entity_type, label in TYPE_LABELS.items():
@@ -485,11 +548,14 @@ def glossary_index(site: Site, concordances: Mapping[str, list[dict[str, Any]]])
         rows = []
         for entity in entities:
             per_column: Counter[str] = Counter()
-            for g in concordances.get(entity.id, []):
-                per_column[g["article"].slug if wide else g["outlet"].id] += g["count"]
+            named_in = 0
+            for number, count in concordances.counts(entity.id):
+                article = articles[number]
+                per_column[article.slug if wide else article.outlet_id] += count
+                named_in += 1
             rows.append({"entity": entity, "summary": site.entity_summary(entity),
                          "counts": [per_column.get(c["key"], 0) for c in columns], "total": sum(per_column.values()),
-                         "articles": len(concordances.get(entity.id, []))})
+                         "articles": named_in})
         groups.append({"type": entity_type, "label": label, "rows": rows})
     letters = sorted({e.name[0].upper() for e in site.edition.entities.values()})
     return {"groups": groups, "columns": columns, "wide": wide, "letters": letters,

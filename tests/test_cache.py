@@ -82,8 +82,11 @@ def test_damaged_cache_and_hand_edited_pages_are_not_trusted(edition: Path, tmp_
     paths = Paths(edition, out, ROOT / "themes" / "default")
     build(paths)
     expected = snapshot(out)
-    for stored in (cache_dir(out) / "articles").glob("*.pickle"):
-        stored.write_bytes(b"not a pickle")
+    entries = sorted((cache_dir(out) / "articles").glob("*.entry"))
+    entries[0].write_bytes(b"not an entry")  # too short to have a header
+    for stored in entries[1:]:  # a whole header, but the pickled result inside is garbage
+        data = stored.read_bytes()
+        stored.write_bytes(data[:32] + b"\x00" * (len(data) - 32))
     (out / "articles" / "second-view.html").write_text("edited by hand", encoding="utf-8")
     (cache_dir(out) / "pages.json").write_text("{not json", encoding="utf-8")
     build(paths)
@@ -104,4 +107,43 @@ def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path
     article = sorted((content / "articles").glob("*.md"))[10]
     article.write_text(article.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
     _warm_equals_cold(content, theme, tmp_path, "edits")
-    assert len(list((cache_dir(tmp_path / "warm") / "articles").glob("*.pickle"))) == 70, "stale entries pruned"
+    assert len(list((cache_dir(tmp_path / "warm") / "articles").glob("*.entry"))) == 70, "stale entries pruned"
+
+
+def test_the_parent_record_keeps_what_the_cross_article_pages_read(tmp_path: Path):
+    """for_parent drops text and mention positions, but not a quote, a passage id, an entity an
+    article names, a spelling it uses, or an entity named where a claim is anchored."""
+    import pickle
+
+    from builder.analysis import analyse_article, compile_terms, for_parent
+    from builder.build import load_edition
+    from builder.diagnostics import Diagnostics
+    from builder.linking import build_entity_index
+    from builder.markdown import make_parser, parse_article
+
+    content = ROOT / "content"  # the real edition: notes, claims and events in every article
+    diags = Diagnostics()
+    edition, _, _ = load_edition(Paths(content, tmp_path / "site", ROOT / "themes" / "default"), diags)
+    index, terms = build_entity_index(edition, diags), compile_terms(edition.concepts)
+    claimed_somewhere = False
+    for article in edition.articles:
+        full = analyse_article(parse_article(make_parser(), article), edition, index, terms, diags)
+        lean = pickle.loads(pickle.dumps(for_parent(full)))
+        passages = lean.parsed.passages
+        assert len(passages) == len(full.parsed.passages)
+        assert [(p.number, p.id) for p in passages] == [(p.number, p.id) for p in full.parsed.passages]
+        for anchor in [*full.notes.values(), *full.claims.values(), *(a for _, a in full.events)]:
+            assert passages[anchor.passage] == full.parsed.passages[anchor.passage]
+        anchored = {a.passage for a in [*full.notes.values(), *full.claims.values(), *(a for _, a in full.events)]}
+        loose = [i for i in range(len(passages)) if i not in anchored]
+        assert all(passages[i].text is None for i in loose), "unanchored text kept"
+        assert {m.entity_id for m in lean.mentions} == {m.entity_id for m in full.mentions}
+        assert {(m.entity_id, m.text) for m in lean.mentions} == {(m.entity_id, m.text) for m in full.mentions}
+        claimed = {a.passage for a in full.claims.values()}
+        claimed_somewhere |= bool(claimed)
+        assert ({(m.entity_id, m.passage) for m in lean.mentions if m.passage in claimed}
+                == {(m.entity_id, m.passage) for m in full.mentions if m.passage in claimed})
+        assert len(lean.mentions) < len(full.mentions)
+        assert lean.notes == full.notes and lean.claims == full.claims and lean.terms == full.terms
+    assert claimed_somewhere
+    assert not diags.has_errors
