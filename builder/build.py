@@ -97,7 +97,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     afresh (and the cache refilled)."""
     # The stamp is recorded by every writing build (a --force build too), checked only when asked.
     code = stamp.code_key(paths.theme) if write else ""
-    key = stamp.inputs_key(paths.content, code, f"strict={strict}") if write else None
+    key = stamp.inputs_key(paths.content, code, f"strict={strict}", paths.out) if write else None
     if key is not None and skip_if_current and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()

@@ -5,13 +5,22 @@ The stamp records a hash of every input (content files, theme files, the builder
 options) and the size and modification time of every file written. It lives in `.cache/` beside the
 output directory, never inside it (the output is published as it is). Any difference, including a
 file of the site touched by hand, means a full build: a stale stamp can cost time, never correctness.
+
+A content file whose size and modification time (in nanoseconds) are those recorded with its hash is
+not read again, as git does with its index: at 10,000 articles, reading and hashing 140 MB was most
+of a build with nothing to do. As in git, a file modified within the clock tick of the recording
+would look unchanged, so files modified less than two seconds before they were last looked at are
+always hashed again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -35,21 +44,60 @@ def _hash_trees(digest: "hashlib._Hash", trees: tuple[tuple[str, Path], ...]) ->
     return digest
 
 
-def inputs_key(content: Path, code: str, options: str) -> str:
-    """A hash of everything a build reads: the content, the editor's guide, `code` (code_key) and options."""
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Inputs:
+    key: str
+    """A hash of everything a build reads."""
+    files: dict[str, list[object]]
+    """Content file -> [size, mtime_ns, sha256]: lets the next build skip reading unchanged files."""
+    taken_ns: int
+    """When the files were looked at."""
+
+
+def inputs_key(content: Path, code: str, options: str, out: Path) -> Inputs:
+    """A hash of everything a build reads: the content, the editor's guide, `code` (code_key) and options.
+    Files unchanged since the stamp of `out` was written are taken at their recorded hash."""
+    stamp = _read_stamp(out)
+    known, taken = stamp.get("files") or {}, stamp.get("taken_ns") or 0
+    now = time.time_ns()
     digest = hashlib.sha256(f"{code}\0{options}".encode())
     guide = content.absolute().parent / "docs" / "editing.md"
-    _hash_trees(digest, (("content", content),))
-    if guide.is_file():
-        digest.update(b"\0guide\0" + guide.read_bytes())
-    return digest.hexdigest()
+    files: dict[str, list[object]] = {}
+    for label, path in [*((f"content/{name}", content / name) for name in _walk(content)), ("guide", guide)]:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        seen = known.get(label)
+        if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [info.st_size, info.st_mtime_ns] \
+                and info.st_mtime_ns < taken - RACY_NS:
+            sha = seen[2]
+        else:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        files[label] = [info.st_size, info.st_mtime_ns, sha]
+        digest.update(f"\0{label}\0{sha}".encode())
+    return Inputs(digest.hexdigest(), files, now)
+
+
+def _walk(root: Path) -> list[str]:
+    """Every file under `root`, as sorted relative POSIX paths (os.walk: several times faster than rglob)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        relative = os.path.relpath(folder, root)
+        for name in names:
+            found.append(name if relative == "." else f"{relative}/{name}".replace(os.sep, "/"))
+    return sorted(found)
 
 
 def outputs_state(out: Path) -> list[list[object]]:
-    state = []
-    for path in _files(out):
-        info = path.stat()
-        state.append([path.relative_to(out).as_posix(), info.st_size, info.st_mtime_ns])
+    state: list[list[object]] = []
+    for name in _walk(out) if out.is_dir() else []:
+        info = os.stat(out / name)
+        state.append([name, info.st_size, info.st_mtime_ns])
     return state
 
 
@@ -64,18 +112,24 @@ def stamp_path(out: Path) -> Path:
     return out.parent / ".cache" / "edition" / f"{out.name}.json"
 
 
-def is_current(key: str, out: Path) -> bool:
-    """True when the last build had exactly these inputs and its output is still as it left it."""
+def _read_stamp(out: Path) -> dict[str, Any]:
     try:
         stamp = json.loads(stamp_path(out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return stamp.get("inputs") == key and stamp.get("outputs") == outputs_state(out)
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
 
 
-def record(key: str, out: Path) -> None:
+def is_current(inputs: Inputs, out: Path) -> bool:
+    """True when the last build had exactly these inputs and its output is still as it left it."""
+    stamp = _read_stamp(out)
+    return stamp.get("inputs") == inputs.key and stamp.get("outputs") == outputs_state(out)
+
+
+def record(inputs: Inputs, out: Path) -> None:
     path = stamp_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
-    temp.write_text(json.dumps({"inputs": key, "outputs": outputs_state(out)}), encoding="utf-8")
+    temp.write_text(json.dumps({"inputs": inputs.key, "outputs": outputs_state(out), "files": inputs.files,
+                                "taken_ns": inputs.taken_ns}), encoding="utf-8")
     os.replace(temp, path)

@@ -150,3 +150,19 @@ def test_warm_build_with_nothing_changed_does_nothing_and_any_change_rebuilds(ed
     assert b"The tide was higher" in (out / "articles" / "first-report.html").read_bytes()
     assert "built" in run_cli("build", "--content", str(edition), "--out", str(out), "--force").err
     assert not any((out / name).exists() for name in (".cache", ".edition-build.json"))
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen_while_it_could_be_racy(edition: Path, tmp_path: Path, run_cli):
+    """Unchanged files are known by size and mtime (not read again); one modified in the same clock
+    tick as the last look must not pass for unchanged, as in git's racy-clean rule."""
+    out = tmp_path / "site"
+    notes = edition / "annotations" / "first-report.yaml"
+    os.utime(notes)  # just saved: the build below looks at it within the same second
+    old = notes.stat()
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    notes.write_text(notes.read_text().replace("The tide was high", "The tide was HIGH"))  # same size
+    os.utime(notes, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert notes.stat().st_size == old.st_size
+    assert "built" in run_cli("build", "--content", str(edition), "--out", str(out)).err
+    assert b"The tide was HIGH" in (out / "articles" / "first-report.html").read_bytes()
+    assert "up to date" in run_cli("build", "--content", str(edition), "--out", str(out)).err
