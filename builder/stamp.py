@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,8 @@ def inputs_key(content: Path, code: str, options: str, out: Path) -> Inputs:
             info = path.stat()
         except OSError:
             continue
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end: not content
+            continue
         seen = known.get(label)
         if isinstance(seen, list) and len(seen) == 3 and seen[:2] == [info.st_size, info.st_mtime_ns] \
                 and info.st_mtime_ns < taken - RACY_NS:
@@ -96,8 +99,12 @@ def _walk(root: Path) -> list[str]:
 def outputs_state(out: Path) -> list[list[object]]:
     state: list[list[object]] = []
     for name in _walk(out) if out.is_dir() else []:
-        info = os.stat(out / name)
-        state.append([name, info.st_size, info.st_mtime_ns])
+        try:
+            info = os.stat(out / name)
+        except OSError:  # a dangling link
+            continue
+        if stat.S_ISREG(info.st_mode):
+            state.append([name, info.st_size, info.st_mtime_ns])
     return state
 
 
