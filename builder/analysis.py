@@ -13,7 +13,7 @@ from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
 from .linking import EntityIndex, Mention, find_mentions
 from .diagnostics import SourceLocation
-from .markdown import MAX_NESTING, ParsedArticle, Passage, too_deep
+from .markdown import MAX_NESTING, ParsedArticle, Passage, passage_id, too_deep
 from .model import Concept, Edition
 
 
@@ -161,7 +161,7 @@ class AnchoredPassages(Sequence[Passage]):
         if not 0 <= index < self.count:
             raise IndexError(index)
         kept = self.kept.get(index)
-        return kept if kept is not None else Passage(index + 1, f"p-{index + 1}", -1, "", 0, None)  # type: ignore[arg-type]
+        return kept if kept is not None else Passage(index + 1, passage_id(index + 1), -1, "", 0, None)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Passage]:
         return (self[i] for i in range(self.count))

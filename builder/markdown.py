@@ -122,6 +122,11 @@ def plain_of(tokens: list[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+def passage_id(number: int) -> str:
+    """The HTML id of passage `number` (1-based)."""
+    return f"p-{number}"
+
+
 def parse_article(md: MarkdownIt, article: Article) -> ParsedArticle:
     """Tokens of the body, with `id="p-N"` set on every passage, N in reading order."""
     tokens = md.parse(article.body)
@@ -139,11 +144,11 @@ def parse_article(md: MarkdownIt, article: Article) -> ParsedArticle:
             quote_depth -= 1
         elif token.type in PASSAGE_TYPES and not in_footnote:
             number = len(passages) + 1
-            token.attrSet("id", f"p-{number}")
+            token.attrSet("id", passage_id(number))
             kind = "heading" if token.type == "heading_open" else ("quote" if quote_depth else "paragraph")
             inline = tokens[index + 1]
             line = article.body_line + (token.map[0] if token.map else 0)
-            passages.append(Passage(number, f"p-{number}", index + 1, kind, line, visible_text(inline.children or [])))
+            passages.append(Passage(number, passage_id(number), index + 1, kind, line, visible_text(inline.children or [])))
     return ParsedArticle(article, tokens, tuple(passages))
 
 

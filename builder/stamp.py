@@ -28,10 +28,6 @@ from . import __version__
 BUILDER_DIR = Path(__file__).parent
 
 
-def _files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() else []
-
-
 def code_key(theme: Path) -> str:
     """A hash of the builder's code and the theme: what every page's rendering depends on besides content."""
     return _hash_trees(hashlib.sha256(__version__.encode()), (("theme", theme), ("builder", BUILDER_DIR))).hexdigest()
@@ -39,9 +35,10 @@ def code_key(theme: Path) -> str:
 
 def _hash_trees(digest: "hashlib._Hash", trees: tuple[tuple[str, Path], ...]) -> "hashlib._Hash":
     for label, root in trees:
-        for path in _files(root):
-            digest.update(f"\0{label}/{path.relative_to(root).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+        for name in _walk(root) if root.is_dir() else []:
+            if (root / name).is_file():
+                digest.update(f"\0{label}/{name}\0".encode())
+                digest.update((root / name).read_bytes())
     return digest
 
 
@@ -50,12 +47,16 @@ RACY_NS = 2_000_000_000
 
 @dataclass(frozen=True)
 class Inputs:
+    """What the stamp records of a build's inputs."""
+
     key: str
     """A hash of everything a build reads."""
     files: dict[str, list[object]]
     """Content file -> [size, mtime_ns, sha256]: lets the next build skip reading unchanged files."""
     taken_ns: int
     """When the files were looked at."""
+    previous: dict[str, Any]
+    """The last build's stamp (read once: is_current compares against it too)."""
 
 
 def inputs_key(content: Path, code: str, options: str, out: Path) -> Inputs:
@@ -82,7 +83,7 @@ def inputs_key(content: Path, code: str, options: str, out: Path) -> Inputs:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         files[label] = [info.st_size, info.st_mtime_ns, sha]
         digest.update(f"\0{label}\0{sha}".encode())
-    return Inputs(digest.hexdigest(), files, now)
+    return Inputs(digest.hexdigest(), files, now, stamp)
 
 
 def _walk(root: Path) -> list[str]:
@@ -129,7 +130,7 @@ def _read_stamp(out: Path) -> dict[str, Any]:
 
 def is_current(inputs: Inputs, out: Path) -> bool:
     """True when the last build had exactly these inputs and its output is still as it left it."""
-    stamp = _read_stamp(out)
+    stamp = inputs.previous
     return stamp.get("inputs") == inputs.key and stamp.get("outputs") == outputs_state(out)
 
 

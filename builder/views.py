@@ -454,11 +454,11 @@ class Concordance:
             at += many
 
     def get(self, entity_id: str) -> list[dict[str, Any]]:
-        """The entity's groups: article, outlet, count, html (Spooled), digest."""
+        """The entity's groups: article, outlet, count, html (Spooled)."""
         rows = self._rows.get(entity_id, ())
         articles, outlet_of = self.site.edition.articles, self.site.edition.outlet_of
         return [{"article": articles[rows[i]], "outlet": outlet_of(articles[rows[i]]),
-                 "html": Spooled(rows[i + 1], rows[i + 2]), "count": rows[i + 3], "digest": rows[i + 4]}
+                 "html": Spooled(rows[i + 1], rows[i + 2]), "count": rows[i + 3]}
                 for i in range(0, len(rows), 5)]
 
     def digests(self, entity_id: str) -> list[int]:
