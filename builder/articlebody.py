@@ -94,12 +94,14 @@ class BodyRenderer:
     def _inline(self, children: list[Token], decorations: list[Decoration], mentions: list[Mention]) -> str:
         cursor = _Cursor()
         started: set[int] = set()
-        finished: set[int] = set()
+        # References follow their ranges in order of where the ranges end (then start); ends only
+        # grow as the text is walked, so a pointer into that order says which are still to come.
+        finishing = _Finishing(sorted(decorations, key=lambda d: (d.end, d.start)))
         offset = 0
         env: dict = {}
         for child in children:
             if child.type == "text":
-                self._text(child.content, offset, decorations, mentions, cursor, started, finished)
+                self._text(child.content, offset, decorations, mentions, cursor, started, finishing)
                 offset += len(child.content)
             else:
                 if child.type == "footnote_ref":
@@ -107,7 +109,7 @@ class BodyRenderer:
                 elif child.type == "code_inline":
                     # Quotes may cover code too: its pieces are marked inside the <code> like any text.
                     cursor.out.append("<code>")
-                    self._text(child.content, offset, decorations, [], cursor, started, finished)
+                    self._text(child.content, offset, decorations, [], cursor, started, finishing)
                     cursor.out.append("</code>")
                 else:
                     if child.type == "link_open":
@@ -120,47 +122,65 @@ class BodyRenderer:
                     offset += len(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
                     offset += 1
-            self._finish(decorations, offset, cursor, finished)
-        self._finish(decorations, float("inf"), cursor, finished)
+            finishing.upto(offset, cursor)
+        finishing.upto(float("inf"), cursor)
         cursor.flush()
         cursor.out.extend(cursor.pending)
         return "".join(cursor.out)
 
-    @staticmethod
-    def _finish(decorations: list[Decoration], offset: float, cursor: _Cursor, finished: set[int]) -> None:
-        for number, decoration in sorted(enumerate(decorations), key=lambda item: (item[1].end, item[1].start)):
-            if number not in finished and decoration.end <= offset:
-                finished.add(number)
-                if decoration.after:
-                    cursor.emit_after(decoration.after)
-
     def _text(self, text: str, base: int, decorations: list[Decoration], mentions: list[Mention],
-              cursor: _Cursor, started: set[int], finished: set[int]) -> None:
+              cursor: _Cursor, started: set[int], finishing: _Finishing) -> None:
         end_of_text = base + len(text)
         local_mentions = [m for m in mentions if base <= m.start and m.end <= end_of_text and not cursor.link_depth]
         cuts = {base, end_of_text}
         for d in decorations:
-            cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)
+            if d.start < end_of_text and base < d.end:
+                cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)
         for m in local_mentions:
             cuts.update((m.start, m.end))
-        points = sorted(cuts)
-        for start, end in zip(points, points[1:]):
-            for mention in local_mentions:
-                if mention.start == start:
-                    cursor.out.append(self.entity_link(mention))
-                    cursor.entity_end = mention.end
-            active = [(n, d) for n, d in enumerate(decorations) if d.start <= start < d.end]
-            for number, decoration in active:
-                cursor.out.append(_open(decoration, number not in started))
-                started.add(number)
-            cursor.out.append(escape(text[start - base : end - base], quote=False))
-            for _, decoration in reversed(active):
-                cursor.out.append(f"</{_WRAPPERS[decoration.kind]}>")
-            if cursor.entity_end == end:
-                cursor.out.append("</a>")
-                cursor.entity_end = None
-            self._finish(decorations, end, cursor, finished)
+        if len(cuts) == 2 and not local_mentions and not any(d.start <= base < d.end for d in decorations):
+            # Most text is plain: nothing starts, ends or is open here.
+            cursor.out.append(escape(text, quote=False))
+            finishing.upto(end_of_text, cursor)
             cursor.flush()
+            return
+        starting = {m.start: m for m in local_mentions}
+        points = sorted(cuts)
+        out = cursor.out
+        for start, end in zip(points, points[1:]):
+            mention = starting.get(start)
+            if mention is not None:
+                out.append(self.entity_link(mention))
+                cursor.entity_end = mention.end
+            active = [(n, d) for n, d in enumerate(decorations) if d.start <= start < d.end] if decorations else ()
+            for number, decoration in active:
+                out.append(_open(decoration, number not in started))
+                started.add(number)
+            out.append(escape(text[start - base : end - base], quote=False))
+            for _, decoration in reversed(active):
+                out.append(f"</{_WRAPPERS[decoration.kind]}>")
+            if cursor.entity_end == end:
+                out.append("</a>")
+                cursor.entity_end = None
+            finishing.upto(end, cursor)
+            cursor.flush()
+
+
+class _Finishing:
+    """The decorations of one passage in the order their references go out (by end, then start)."""
+
+    __slots__ = ("order", "next")
+
+    def __init__(self, order: list[Decoration]):
+        self.order, self.next = order, 0
+
+    def upto(self, offset: float, cursor: _Cursor) -> None:
+        """Emit the references of every range ending at or before `offset` not yet emitted."""
+        order = self.order
+        while self.next < len(order) and order[self.next].end <= offset:
+            if order[self.next].after:
+                cursor.emit_after(order[self.next].after)
+            self.next += 1
 
 
 def _without_footnote_block(tokens: list[Token]) -> list[Token]:

@@ -45,18 +45,20 @@ class RawArticle:
 
 @dataclass(frozen=True, slots=True)
 class RawContent:
-    """Everything read from a content directory."""
+    """The content directory as found: the edition-wide files read, articles and annotations only listed
+    (model.build_edition reads each and builds it at once, on every core, so that its parse tree dies young)."""
 
-    root: str
+    root: Path
     data: dict[str, RawDocument]
     """edition, sources, glossary, claims, timeline, framing (absent files are missing keys)."""
-    articles: tuple[RawArticle, ...]
-    annotations: tuple[tuple[str, RawDocument], ...]
-    """(article slug named by the file, document)."""
+    article_files: tuple[Path, ...]
+    """Every .md (or .markdown) file in articles/, in slug order."""
+    annotation_files: tuple[tuple[str | None, Path], ...]
+    """(article slug named by the file, or None if the name is not a slug; path) for each .yaml there."""
     guide: str | None = None
     """The editor's guide (docs/editing.md beside the content directory), built into the site when present."""
     article_slugs: tuple[str, ...] = ()
-    """The slug of every article file, including those that could not be read (so references to them
+    """The slug of every article file, including those that cannot be read (so references to them
     are not reported as unknown on top of the reading error)."""
 
 
@@ -146,43 +148,31 @@ def read_article(path: Path, root: Path, diags: Diagnostics) -> RawArticle | Non
 
 
 def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
-    """Read every content file under `content_dir`; problems go to `diags`."""
+    """Read the edition-wide files under `content_dir` and list the others; problems go to `diags`."""
     if not content_dir.is_dir():
         diags.error("no-content", "content directory not found", SourceLocation(display_path(content_dir)))
-        return RawContent(display_path(content_dir), {}, (), ())
+        return RawContent(content_dir, {}, (), ())
     data = {}
     for name in DATA_FILES:
         path = content_dir / f"{name}.yaml"
         if path.exists() or path.is_symlink():
             data[name] = read_yaml_file(path, content_dir, diags)
-    articles: list[RawArticle] = []
-    first_path: dict[str, str] = {}
-    article_slugs: list[str] = []
+    article_files: list[Path] = []
     for path in sorted((content_dir / "articles").glob("*"), key=lambda p: (p.stem, p.suffix != ".md", p.name)):
         if path.suffix not in (".md", ".markdown"):
             if not path.name.startswith("."):
                 diags.warning("ignored-file", "not an article (articles end in .md); ignored", SourceLocation(display_path(path)))
             continue
-        article_slugs.append(slug_for(path.stem))  # a misnamed file still counts: no cascade of "unknown article"
-        article = read_article(path, content_dir, diags)
-        if article is None:
-            continue
-        if article.slug in first_path:
-            diags.error("duplicate-slug", f"two articles have the slug '{article.slug}' (the other is {first_path[article.slug]})",
-                        article.loc, ("hint: rename one of the files; the file name is the article's address",))
-            continue
-        first_path[article.slug] = article.path
-        articles.append(article)
-    annotations = []
+        article_files.append(path)
+    annotation_files: list[tuple[str | None, Path]] = []
     for path in sorted((content_dir / "annotations").glob("*")):
         if path.suffix not in (".yaml", ".yml"):
             if not path.name.startswith("."):
                 diags.warning("ignored-file", "not an annotations file (.yaml); ignored", SourceLocation(display_path(path)))
             continue
-        slug = check_slug(path, diags)
-        document = read_yaml_file(path, content_dir, diags)
-        if slug is not None:
-            annotations.append((slug, document))
+        annotation_files.append((check_slug(path, diags), path))
     guide_path = content_dir.absolute().parent / "docs" / "editing.md"
     guide = read_text(guide_path, guide_path.parent, diags) if guide_path.is_file() else None
-    return RawContent(display_path(content_dir), data, tuple(articles), tuple(annotations), guide, tuple(article_slugs))
+    # A misnamed file still counts: no cascade of "unknown article".
+    return RawContent(content_dir, data, tuple(article_files), tuple(annotation_files), guide,
+                      tuple(slug_for(path.stem) for path in article_files))

@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from . import schema
-from .diagnostics import Diagnostics, SourceLocation, did_you_mean
-from .load import RawArticle, RawContent, RawDocument
+from .diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean, pickled_as_call
+from .load import RawArticle, RawContent, RawDocument, display_path, read_article, read_yaml_file
+from .parallel import imap_indices
 from .yamlsource import LList, LMap
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A source cited by a note, claim, event or source card."""
@@ -26,6 +28,7 @@ class Citation:
     date: str | None = None
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Selector:
     """W3C Web Annotation TextQuoteSelector: the exact words, with optional context to pick one occurrence."""
@@ -37,6 +40,7 @@ class Selector:
     """Location of the `quote` value, where not-found and ambiguity errors point."""
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Omission:
     """Text removed from an article's body, listed for transparency."""
@@ -47,6 +51,7 @@ class Omission:
     """Why it is not part of the article."""
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article: front matter fields and the Markdown body as written."""
@@ -71,6 +76,7 @@ class Article:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Rating:
     """An independent assessment of an outlet, attributed to its rater."""
@@ -83,6 +89,7 @@ class Rating:
     note: str | None
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Outlet:
     """A publisher: who speaks, how it is funded, how others assess it."""
@@ -100,6 +107,7 @@ class Outlet:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Author:
     """A named author."""
@@ -112,6 +120,7 @@ class Author:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Note:
     """An editor's note anchored to quoted words of one article."""
@@ -133,6 +142,7 @@ class Note:
     """A factcheck note's short verdict ("Incorrect"): shown, and published as a ClaimReview."""
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation, place, weapon or event, with every spelling that names it."""
@@ -155,6 +165,7 @@ class Entity:
         return tuple(dict.fromkeys((self.name, *self.aliases)))
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class MentionOverride:
     """An editor's decision for one spelling in one article: which entity it names, or none."""
@@ -167,6 +178,7 @@ class MentionOverride:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Account:
     """What one article says on a contested claim, anchored to its words."""
@@ -177,6 +189,7 @@ class Account:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Claim:
     """A question on which the accounts differ, with each account and what is now known."""
@@ -189,6 +202,7 @@ class Claim:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class EventMention:
     """A passage of an article that discusses a timeline event."""
@@ -198,6 +212,7 @@ class EventMention:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Event:
     """A dated event on the timeline."""
@@ -213,6 +228,7 @@ class Event:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Term:
     """One of the competing words for a concept, with the forms counted in the texts."""
@@ -222,6 +238,7 @@ class Term:
     note: str | None
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Concept:
     """A thing the sources name differently (e.g. the 3 January strike)."""
@@ -233,6 +250,7 @@ class Concept:
     loc: SourceLocation
 
 
+@pickled_as_call
 @dataclass(frozen=True, slots=True)
 class Edition:
     """The whole edition, checked: the registry every later stage queries."""
@@ -505,10 +523,10 @@ def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> N
     """Ids that point across files: annotations, accounts, mentions and entities must name real things."""
     known_slugs = list(dict.fromkeys([*(a.slug for a in edition.articles), *raw.article_slugs]))
     known = set(known_slugs)  # membership per file; the list only for suggestions
-    for slug, document in raw.annotations:
-        if slug not in known:
+    for slug, path in raw.annotation_files:
+        if slug is not None and slug not in known:
             diags.error("unknown-article", f"annotations file for an article that does not exist: '{slug}'",
-                        document.loc, did_you_mean(slug, known_slugs) or (f"hint: articles are {', '.join(known_slugs)}",))
+                        SourceLocation(display_path(path)), did_you_mean(slug, known_slugs) or (f"hint: articles are {', '.join(known_slugs)}",))
     slugs = dict.fromkeys(known_slugs)  # ordered (for suggestions) with fast membership
     for claim in edition.claims:
         for account in claim.accounts:
@@ -520,9 +538,54 @@ def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> N
         _ref(override.article_slug, slugs, "article", override.loc, diags)
 
 
+def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: Mapping[str, Author],
+                            diags: Diagnostics) -> tuple[list[Article], dict[str, tuple[Note, ...]], bool]:
+    """Every article and annotations file read and built into the model, on every core: only the model
+    comes back to this process, never a file's text or YAML tree, so nothing of them is left behind in
+    its heap. Returns the articles, the notes by article slug, and whether any article could be read."""
+    articles_files, content = raw.article_files, raw.root
+
+    def one(index: int) -> tuple[Any, tuple[Diagnostic, ...], tuple[Diagnostic, ...], str | None]:
+        """(what the file holds, or None; problems reading it; problems in what it says; its slug if read)."""
+        local = Diagnostics()  # one for both steps: building looks at what reading found
+        if index < len(articles_files):
+            found = read_article(articles_files[index], content, local)
+            read = len(local.items)
+            built: Any = build_article(found, outlets, authors, local) if found else None
+            slug = found.slug if found else None
+        else:
+            slug, path = raw.annotation_files[index - len(articles_files)]
+            document = read_yaml_file(path, content, local)
+            read = len(local.items)
+            built = build_notes(slug, document, local) if slug is not None else ()
+        return built, tuple(local.items[:read]), tuple(local.items[read:]), slug
+
+    articles: list[Article] = []
+    notes: dict[str, tuple[Note, ...]] = {}
+    first_path: dict[str, str] = {}
+    for index, (built, reading, building, slug) in enumerate(
+            imap_indices(len(articles_files) + len(raw.annotation_files), one)):
+        diags.extend(reading)
+        if index >= len(articles_files):
+            diags.extend(building)
+            if slug is not None:
+                notes[slug] = built
+        elif slug is not None:
+            shown = display_path(articles_files[index])
+            if slug in first_path:  # two files with one slug (a.md, a.markdown): the second is not built
+                diags.error("duplicate-slug", f"two articles have the slug '{slug}' (the other is {first_path[slug]})",
+                            SourceLocation(shown), ("hint: rename one of the files; the file name is the article's address",))
+                continue
+            first_path[slug] = shown
+            diags.extend(building)
+            if built is not None:
+                articles.append(built)
+    return articles, notes, bool(first_path)
+
+
 def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
     """Check every field and cross-file reference; None when the edition settings are unusable."""
-    root = raw.root
+    root = display_path(raw.root)
     missing = [name for name in ("edition", "sources") if name not in raw.data]
     for name in missing:
         diags.error("missing-file", f"{name}.yaml is missing from the content directory", SourceLocation(f"{root}/{name}.yaml"))
@@ -530,11 +593,11 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
     sources_doc = raw.data.get("sources")
     outlets, authors = build_outlets_and_authors(_valid("sources", sources_doc, diags), diags)
     sources_ok = sources_doc is not None and not diags.has_errors_in(sources_doc.path)
-    articles = [a for a in (build_article(r, outlets if sources_ok else None, authors, diags) for r in raw.articles)
-                if a is not None]
-    if not raw.articles:
+    for name in ("article", "annotations"):
+        schema.prepare(name)  # before the workers fork, so that they share it
+    articles, notes, any_read = read_articles_and_notes(raw, outlets if sources_ok else None, authors, diags)
+    if not any_read:
         diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
-    notes = {slug: build_notes(slug, document, diags) for slug, document in raw.annotations}
     glossary_doc = raw.data.get("glossary")
     entities, overrides = build_entities(_valid("glossary", glossary_doc, diags), diags)
     glossary_ok = glossary_doc is None or not diags.has_errors_in(glossary_doc.path)

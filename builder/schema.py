@@ -212,6 +212,11 @@ def _fast_check(name: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(schema)
 
 
+def prepare(name: str) -> None:
+    """Compile schema `name` now (a process about to fork shares it with its workers)."""
+    _fast_check(name)
+
+
 def validate(name: str, data: Any, path: str, diags: Diagnostics) -> bool:
     """Validate located YAML data against schema `name`. Returns True when it is valid."""
     try:

@@ -49,3 +49,20 @@ def test_check_reports_the_same_problems_as_json(case: Path, tmp_path: Path, run
                       if not line.startswith(" ") and ": error: " in line or ": warning: " in line]
     got = [f"{p['path']}:{p['line']}:{p['column']}: {p['severity']}: {p['message']} [{p['code']}]" for p in problems]
     assert got == expected_heads
+
+
+LOAD_CASES = [c for c in CASES if any(p.parent.name in ("articles", "annotations") for p in (c / "content").rglob("*"))]
+
+
+@pytest.mark.parametrize("case", LOAD_CASES, ids=[c.name for c in LOAD_CASES])
+def test_articles_and_notes_read_by_workers_report_exactly_the_same(case: Path, tmp_path: Path, run_cli, monkeypatch):
+    """Articles and annotations files are read and built in worker processes when there are many; the
+    problems found there must come back complete and in the same order as when read in this process."""
+    import builder.parallel as parallel
+
+    assemble(case, tmp_path)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    result = run_cli("check", "--content", "content", cwd=tmp_path)
+    assert result.code == 1
+    assert result.err.replace("checked", "built") == (case / "expected.txt").read_text(encoding="utf-8").replace("checked", "built")
