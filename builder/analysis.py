@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, Mapping, NamedTuple, Sequence, overload
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
@@ -184,19 +184,26 @@ def for_parent(analysis: ArticleAnalysis) -> ArticleAnalysis:
     anchored = {a.passage for a in analysis.notes.values()} | {a.passage for a in analysis.claims.values()} \
         | {a.passage for _, a in analysis.events}
     passages = AnchoredPassages(len(parsed.passages), {i: parsed.passages[i] for i in sorted(anchored)})
-    strings: dict[str, str] = {}  # one object per distinct string, so the pickle stores each once
+    # Only what is said, never where: a lean mention or term hit carries no article, offsets or
+    # (outside claim passages) passage, so equal ones across articles can be one object (see share).
     claimed = {a.passage for a in analysis.claims.values()}
     kept: dict[tuple[str, object], Mention] = {}
     for m in analysis.mentions:
         spelling, place = (m.entity_id, m.text), (m.entity_id, m.passage)
         if spelling in kept and (m.passage not in claimed or place in kept):
             continue
-        lean = m._replace(entity_id=strings.setdefault(m.entity_id, m.entity_id),
-                          text=strings.setdefault(m.text, m.text), start=-1, end=-1)
+        lean = Mention(m.entity_id, "", m.passage if m.passage in claimed else -1, -1, -1, m.text, False)
         kept.setdefault(spelling, lean)
         if m.passage in claimed:
             kept.setdefault(place, lean)
-    terms = tuple(t._replace(concept_id=strings.setdefault(t.concept_id, t.concept_id),
-                             term=strings.setdefault(t.term, t.term)) for t in analysis.terms)
+    terms = tuple(t._replace(start=-1, end=-1) for t in analysis.terms)
     return replace(analysis, parsed=replace(parsed, tokens=[], article=None, passages=passages),
                    mentions=tuple(dict.fromkeys(kept.values())), terms=terms)
+
+
+def share(analysis: ArticleAnalysis, pool: dict[Any, Any]) -> ArticleAnalysis:
+    """A lean analysis (for_parent) with its mentions and term hits replaced by the equal ones already
+    in `pool`: thousands of articles name the same few hundred entities in the same spellings, so the
+    parent holds each such record once instead of once per article."""
+    return replace(analysis, mentions=tuple(pool.setdefault(m, m) for m in analysis.mentions),
+                   terms=tuple(pool.setdefault(t, t) for t in analysis.terms))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .analysis import ArticleAnalysis, analyse_article, for_parent
+from .analysis import ArticleAnalysis, analyse_article, for_parent, share
 from .diagnostics import Diagnostic, Diagnostics
 from .linking import EntityIndex, unused_overrides
 from .markdown import make_parser, parse_article
@@ -228,6 +228,7 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
 
     computed = imap_indices(len(missing), lambda i: work(missing[i], False), heavy=True)
     results: list[ArticleResult] = []
+    shared: dict[Any, Any] = {}
     # The parent only collects here: without the collector, which would walk every result so far
     # again and again as they pile up (nothing here makes reference cycles).
     with paused_gc():
@@ -235,13 +236,13 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
             parts = None
             if data is None:
                 data, parts = next(computed)
-            result = _thaw(data, articles[number], keys[number])
+            result = _thaw(data, articles[number], keys[number], shared)
             if result is not None and spool is not None and parts is None:
                 parts = cache.parts(result.key) if cache else None
                 result = result if parts is not None else None
             if result is None:  # an unreadable cache entry: do this one again
                 data, parts = work(number, True)
-                result = _thaw(data, articles[number], keys[number])
+                result = _thaw(data, articles[number], keys[number], shared)
                 assert result is not None
             diags.extend(result.diagnostics)
             if spool is not None and parts is not None:
@@ -250,8 +251,9 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
     return results
 
 
-def _thaw(data: bytes, article: Any, key: str) -> ArticleResult | None:
-    """A result from its pickle, with the edition's own article object put back (None if unreadable)."""
+def _thaw(data: bytes, article: Any, key: str, pool: dict[Any, Any]) -> ArticleResult | None:
+    """A result from its pickle, with the edition's own article object put back and its records shared
+    through `pool` (analysis.share); None if unreadable."""
     try:
         result = pickle.loads(data)
     except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
@@ -259,4 +261,4 @@ def _thaw(data: bytes, article: Any, key: str) -> ArticleResult | None:
     if not isinstance(result, ArticleResult) or result.key != key:
         return None
     analysis = result.analysis
-    return replace(result, analysis=replace(analysis, parsed=replace(analysis.parsed, article=article)))
+    return replace(result, analysis=share(replace(analysis, parsed=replace(analysis.parsed, article=article)), pool))

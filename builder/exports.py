@@ -1,8 +1,9 @@
-"""Machine-readable files: W3C Web Annotations, Atom feed, sitemap, robots.txt. Pure: returns text."""
+"""Machine-readable files: W3C Web Annotations, Atom feed, sitemap, robots.txt. Pure: returns text
+(the annotations, which grow with every note, as pieces to write one after another)."""
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 from xml.sax.saxutils import escape as _xml_escape
 
 
@@ -17,11 +18,37 @@ MOTIVATIONS = {"note": "commenting", "context": "describing", "factcheck": "asse
 """Our note kinds mapped to Web Annotation motivations (https://www.w3.org/TR/annotation-vocab/#motivation)."""
 
 
-def annotations_jsonld(site: Site) -> str:
-    """Every note as a W3C Web Annotation with a TextQuoteSelector, in one AnnotationCollection page."""
+def annotations_jsonld(site: Site) -> Iterator[str]:
+    """Every note as a W3C Web Annotation with a TextQuoteSelector, in one AnnotationCollection page.
+
+    In pieces: at 10,000 articles the file is tens of megabytes, and its objects several times that."""
     edition = site.edition
     base = edition.base_url
-    items = []
+    # Compact and with sorted keys, so that the collection can be written around its items: they go
+    # under "first", and "total", the only thing that depends on them, sorts after it.
+    options: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
+    marker = "\0items\0"
+    collection = json.dumps({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": f"{base}annotations.jsonld",
+        "type": "AnnotationCollection",
+        "label": f"Editors' notes: {edition.title}",
+        "total": 0,
+        "first": {"type": "AnnotationPage", "id": f"{base}annotations.jsonld#page1", "startIndex": 0, "items": marker},
+    }, **options)
+    head, tail = collection.split(json.dumps(marker, **options))
+    before_total, after_total = tail.split('"total":0', 1)
+    yield head + "["
+    total = 0
+    for item in _annotation_items(site):
+        yield ("," if total else "") + json.dumps(item, **options)
+        total += 1
+    yield f']{before_total}"total":{total}{after_total}\n'
+
+
+def _annotation_items(site: Site) -> Iterator[dict[str, Any]]:
+    edition = site.edition
+    base = edition.base_url
     for article in edition.articles:
         analysis = site.analyses[article.slug]
         for note in edition.notes_for(article.slug):
@@ -51,16 +78,7 @@ def annotations_jsonld(site: Site) -> str:
                 item["body"].append({"type": "TextualBody", "value": note.framing_type, "purpose": "tagging"})
             for citation in note.sources:
                 item["body"].append({"type": "SpecificResource", "source": citation.url, "purpose": "linking"})
-            items.append(item)
-    # Compact: the indented form goes through json's pure-Python encoder, ten times slower on a large edition.
-    return json.dumps({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": f"{base}annotations.jsonld",
-        "type": "AnnotationCollection",
-        "label": f"Editors' notes: {edition.title}",
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "id": f"{base}annotations.jsonld#page1", "startIndex": 0, "items": items},
-    }, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+            yield item
 
 
 def atom_feed(site: Site) -> str:

@@ -286,7 +286,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     pieces = search_index_script(site, (spool.read(r.spooled(r.search)).decode("utf-8") if r.search else ""
                                         for r in results))
     pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"), (p.encode("utf-8") for p in pieces)))
-    pages.data("annotations.jsonld", annotations_jsonld(site))
+    pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"),
+                                           (p.encode("utf-8") for p in annotations_jsonld(site))))
     pages.data("feed.xml", atom_feed(site))
     pages.data("robots.txt", robots_txt(edition))
     pages.data("sitemap.xml", sitemap_xml(edition, [d.as_posix() for d in pages.dests
