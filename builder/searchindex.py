@@ -5,6 +5,7 @@ Each article's entries are made with the rest of its work (articlework), where i
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Iterable, Iterator
 
 from .analysis import ArticleAnalysis
@@ -52,7 +53,7 @@ def search_index_script(site: Site, per_article: Iterable[str]) -> Iterator[str]
     spellings = [[entity.id, list(entity.names)] for entity in sorted(edition.entities.values(), key=lambda e: e.id)]
     yield 'window.EDITION_SEARCH={"docs":['
     first = True
-    for piece in (*(p for p in per_article if p), *(_encode(doc) for doc in docs)):
+    for piece in chain((p for p in per_article if p), (_encode(doc) for doc in docs)):
         yield piece if first else "," + piece
         first = False
     yield '],"spellings":' + _encode(spellings) + "};\n"
