@@ -202,9 +202,14 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
 
     entities = edition.entities
 
+    links: dict[str, str] = {}
+
     def entity_link(mention: Mention) -> str:
-        return (f'<a class="entity" href="{root}glossary/{escape(mention.entity_id)}.html" '
-                f'data-entity="{escape(mention.entity_id)}">')
+        link = links.get(mention.entity_id)
+        if link is None:
+            link = links[mention.entity_id] = (f'<a class="entity" href="{root}glossary/{escape(mention.entity_id)}.html" '
+                                               f'data-entity="{escape(mention.entity_id)}">')
+        return link
 
     def footnote_ref(token: Any) -> str:
         return footnote_refs.get(token.meta["id"], "")
@@ -375,16 +380,18 @@ def concordance_groups(article: Article, outlet_name: str, analysis: ArticleAnal
     spellings: dict[str, Counter[str]] = {}
     passages = analysis.parsed.passages
     ends: dict[int, list[tuple[int, int]]] = {}
+    paragraph: dict[int, str] = {}
     for mention in analysis.mentions:
         passage = passages[mention.passage]
         if mention.passage not in ends:
             ends[mention.passage] = sentence_ends(passage.text)
+            paragraph[mention.passage] = (f'<li><a class="para" href="{href}#{passage.id}" '
+                                          f'aria-label="Paragraph {passage.number}">¶{passage.number}</a> ')
         sentence, start, stop = sentence_around(passage.text, mention.start, mention.end, ends[mention.passage])
         match = sentence[start:stop]
         rows.setdefault(mention.entity_id, []).append(
-            f'<li><a class="para" href="{href}#{passage.id}" aria-label="Paragraph {passage.number}">¶{passage.number}</a> '
-            f'{escape(sentence[:start].lstrip(), quote=False)}<mark>{escape(match, quote=False)}</mark>'
-            f'{escape(sentence[stop:], quote=False)}</li>\n')
+            f'{paragraph[mention.passage]}{escape(sentence[:start].lstrip(), quote=False)}<mark>{escape(match, quote=False)}'
+            f'</mark>{escape(sentence[stop:], quote=False)}</li>\n')
         spellings.setdefault(mention.entity_id, Counter())[match] += 1
     head = (f'    <section class="concordance-group">\n      <h3><a href="{href}">{html_escape(article.title)}</a> '
             f'<span class="outlet">({html_escape(outlet_name)})</span></h3>\n      <p class="spellings">Calls it: ')
@@ -442,16 +449,17 @@ class Concordance:
         rows, spellings, numbers, names, counts = self._rows, self._spellings, packed.numbers, packed.spellings, packed.spelling_counts
         at = 0
         for index, entity_id in enumerate(packed.entity_ids):
-            offset, length, count, digest, many = numbers[index * 5:index * 5 + 5]
+            first = index * 5
             row = rows.get(entity_id)
             if row is None:
                 row = rows[entity_id] = array("q")
                 spellings[entity_id] = {}
-            row.extend((number, base + offset, length, count, digest))
+            row.extend((number, base + numbers[first], numbers[first + 1], numbers[first + 2], numbers[first + 3]))
             called = spellings[entity_id]
-            for spelling, n in zip(names[at:at + many], counts[at:at + many]):
-                called[spelling] = called.get(spelling, 0) + n
-            at += many
+            for spelling_at in range(at, at + numbers[first + 4]):
+                spelling = names[spelling_at]
+                called[spelling] = called.get(spelling, 0) + counts[spelling_at]
+            at += numbers[first + 4]
 
     def get(self, entity_id: str) -> list[dict[str, Any]]:
         """The entity's groups: article, outlet, count, html (Spooled)."""

@@ -144,6 +144,19 @@ def test_the_parent_record_keeps_what_the_cross_article_pages_read(tmp_path: Pat
         assert ({(m.entity_id, m.passage) for m in lean.mentions if m.passage in claimed}
                 == {(m.entity_id, m.passage) for m in full.mentions if m.passage in claimed})
         assert len(lean.mentions) < len(full.mentions)
-        assert lean.notes == full.notes and lean.claims == full.claims and lean.terms == full.terms
+        assert lean.notes == full.notes and lean.claims == full.claims
+        assert [(t.concept_id, t.term, t.passage) for t in lean.terms] == [(t.concept_id, t.term, t.passage) for t in full.terms]
     assert claimed_somewhere
     assert not diags.has_errors
+
+
+def test_the_parent_holds_each_distinct_mention_once_however_many_articles_name_it(tmp_path: Path):
+    """Lean mentions and term hits say what, not where: equal ones from different articles are one
+    object in the parent (analysis.share), so its memory grows with the vocabulary, not the articles."""
+    content = generate(tmp_path / "edition", 70, 7)
+    report = build(Paths(content, tmp_path / "site", ROOT / "themes" / "default"))
+    mentions = [m for analysis in report.analyses.values() for m in analysis.mentions]
+    hits = [t for analysis in report.analyses.values() for t in analysis.terms]
+    assert len(mentions) > 2 * len(set(mentions)) and len(hits) > 2 * len(set(hits))  # the sharing matters here
+    assert len({id(m) for m in mentions}) == len(set(mentions))
+    assert len({id(t) for t in hits}) == len(set(hits))
