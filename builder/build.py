@@ -18,7 +18,7 @@ from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
 from .parallel import paused_gc
-from .render import PageRenderer, article_page, make_env, render_site
+from .render import PageRenderer, article_page, load_templates, make_env, render_site
 from .reuse import PageReuse
 from .searchindex import article_docs
 from .views import Concordance, Site, concordance_groups
@@ -112,7 +112,8 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
         diags.raise_if_errors()
     static = paths.theme / "static"
     manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
-    env = env or make_env(paths.theme)
+    env = env or make_env(paths.theme, stamp.cache_dir(paths.out) / "templates")
+    load_templates(env)
     site = Site(edition, {})
     site.prepare()
     shared_key, keys = article_keys(edition, code + repr(sorted(manifest.paths.items())))

@@ -27,9 +27,14 @@ from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words
                     timeline_view)
 
 
-def make_env(theme_dir: Path) -> jinja2.Environment:
+def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment. With `compiled` (a directory of the build's own cache), templates
+    compiled by an earlier build are loaded from there instead of compiled again: compiling the theme
+    takes about a third of the real edition's build. Jinja keys each by the template's source and the
+    Python version, and writes it atomically."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme_dir / "templates")),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(_made(compiled))) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -46,6 +51,22 @@ def make_env(theme_dir: Path) -> jinja2.Environment:
     env.filters["article_toc"] = lambda article: (f"#{article.slug}", article.title)
     env.globals.update(kind_labels=KIND_LABELS, framing_labels=FRAMING_LABELS, version=__version__)
     return env
+
+
+def _made(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def load_templates(env: jinja2.Environment) -> None:
+    """Compile (or load) every template of the theme now, in this process, so that the workers forked
+    later share them instead of each compiling its own. A broken template is left to fail where it
+    is used, which reports it."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
 
 
 Sink = Callable[[PurePosixPath, bytes], PurePosixPath]
