@@ -138,12 +138,6 @@ class BodyRenderer:
                 cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)
         for m in local_mentions:
             cuts.update((m.start, m.end))
-        if len(cuts) == 2 and not local_mentions and not any(d.start <= base < d.end for d in decorations):
-            # Most text is plain: nothing starts, ends or is open here.
-            cursor.out.append(escape(text, quote=False))
-            finishing.upto(end_of_text, cursor)
-            cursor.flush()
-            return
         starting = {m.start: m for m in local_mentions}
         points = sorted(cuts)
         out = cursor.out
