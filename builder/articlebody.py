@@ -134,8 +134,7 @@ class BodyRenderer:
         local_mentions = [m for m in mentions if base <= m.start and m.end <= end_of_text and not cursor.link_depth]
         cuts = {base, end_of_text}
         for d in decorations:
-            if d.start < end_of_text and base < d.end:
-                cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)
+            cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)
         for m in local_mentions:
             cuts.update((m.start, m.end))
         starting = {m.start: m for m in local_mentions}
@@ -146,7 +145,7 @@ class BodyRenderer:
             if mention is not None:
                 out.append(self.entity_link(mention))
                 cursor.entity_end = mention.end
-            active = [(n, d) for n, d in enumerate(decorations) if d.start <= start < d.end] if decorations else ()
+            active = [(n, d) for n, d in enumerate(decorations) if d.start <= start < d.end]
             for number, decoration in active:
                 out.append(_open(decoration, number not in started))
                 started.add(number)

@@ -32,9 +32,11 @@ def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environmen
     compiled by an earlier build are loaded from there instead of compiled again: compiling the theme
     takes about a third of the real edition's build. Jinja keys each by the template's source and the
     Python version, and writes it atomically."""
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme_dir / "templates")),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(_made(compiled))) if compiled else None,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -51,11 +53,6 @@ def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environmen
     env.filters["article_toc"] = lambda article: (f"#{article.slug}", article.title)
     env.globals.update(kind_labels=KIND_LABELS, framing_labels=FRAMING_LABELS, version=__version__)
     return env
-
-
-def _made(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def load_templates(env: jinja2.Environment) -> None:

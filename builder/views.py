@@ -202,14 +202,9 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
 
     entities = edition.entities
 
-    links: dict[str, str] = {}
-
     def entity_link(mention: Mention) -> str:
-        link = links.get(mention.entity_id)
-        if link is None:
-            link = links[mention.entity_id] = (f'<a class="entity" href="{root}glossary/{escape(mention.entity_id)}.html" '
-                                               f'data-entity="{escape(mention.entity_id)}">')
-        return link
+        return (f'<a class="entity" href="{root}glossary/{escape(mention.entity_id)}.html" '
+                f'data-entity="{escape(mention.entity_id)}">')
 
     def footnote_ref(token: Any) -> str:
         return footnote_refs.get(token.meta["id"], "")
@@ -449,17 +444,16 @@ class Concordance:
         rows, spellings, numbers, names, counts = self._rows, self._spellings, packed.numbers, packed.spellings, packed.spelling_counts
         at = 0
         for index, entity_id in enumerate(packed.entity_ids):
-            first = index * 5
+            offset, length, count, digest, many = numbers[index * 5:index * 5 + 5]
             row = rows.get(entity_id)
             if row is None:
                 row = rows[entity_id] = array("q")
                 spellings[entity_id] = {}
-            row.extend((number, base + numbers[first], numbers[first + 1], numbers[first + 2], numbers[first + 3]))
+            row.extend((number, base + offset, length, count, digest))
             called = spellings[entity_id]
-            for spelling_at in range(at, at + numbers[first + 4]):
-                spelling = names[spelling_at]
-                called[spelling] = called.get(spelling, 0) + counts[spelling_at]
-            at += numbers[first + 4]
+            for spelling, n in zip(names[at:at + many], counts[at:at + many]):
+                called[spelling] = called.get(spelling, 0) + n
+            at += many
 
     def get(self, entity_id: str) -> list[dict[str, Any]]:
         """The entity's groups: article, outlet, count, html (Spooled)."""
