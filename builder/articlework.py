@@ -5,22 +5,19 @@ the one part that depends on other articles (the related accounts), and prepare 
 cross-article pages (concordance rows, search entries). The Markdown tokens, by far the largest thing
 a build makes, never leave the worker; what comes back is an ArticleResult without them.
 
-Results are cached under `.cache/` beside the output, keyed by a hash of everything the work reads:
+Results are cached under `.cache/` beside the output (articlecache), keyed by a hash of everything the work reads:
 the builder's code, the theme, the edition-wide settings and glossary, and this article's text, notes,
 claim accounts, event mentions, overrides and neighbours. A key that matches can only come from the
 same inputs, so a warm build gives the bytes a cold one would (tests/test_cache.py builds both).
 """
 from __future__ import annotations
 
-import os
 import pickle
-import struct
-import tempfile
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from .analysis import ArticleAnalysis, analyse_article, for_parent, share
+from .articlecache import ArticleCache, Entry
 from .diagnostics import Diagnostic, Diagnostics
 from .linking import EntityIndex, unused_overrides
 from .markdown import make_parser, parse_article
@@ -51,12 +48,12 @@ class ArticleResult:
     page: bool
     """The page was rendered into the cache (not when the article has errors, or in `check`)."""
     parts: int = -1
-    """Where the article's parts (concordance sections, then search entries) start in the build's
-    spool, once the parent has put them there; the Spooled ranges above are relative to it."""
+    """Where the article's parts (concordance sections, then search entries) start in the cache
+    (ArticleCache.parts_base), once stored there; the Spooled ranges above are relative to it."""
 
     def spooled(self, ref: Spooled) -> Spooled:
-        """`ref` (relative to this article's parts) as a range of the spool."""
-        assert self.parts >= 0, "the parts are not in the spool"
+        """`ref` (relative to this article's parts) as a range of the cache (ArticleCache.fetch)."""
+        assert self.parts >= 0, "the parts are not in the cache"
         return Spooled(self.parts + ref.offset, ref.length)
 
 
@@ -99,103 +96,13 @@ def article_keys(edition: Edition, base: str) -> tuple[str, list[str]]:
     return shared, keys
 
 
-class ArticleCache:
-    """Per-article entries on disk, one file each (`<key>.entry`, written atomically): the pickled
-    result, the parts, the page. One file rather than three because creating a file is what costs
-    most here (a third of a millisecond on this project's machines, for each of 10,000 articles).
-
-    The directory is the build's own (beside the output, never inside it); pickle is safe here for the
-    same reason the builder's code is: whoever can write there can change the builder."""
-
-    _HEADER = struct.Struct("<8sQQQ")
-    _MAGIC = b"edition1"
-
-    def __init__(self, directory: Path, *, read: bool = True):
-        self.directory = directory
-        self.read = read
-        """False: a build from scratch (--force) computes everything and refills the cache."""
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.entry"
-
-    def _section(self, key: str, which: int) -> bytes | None:
-        """Section `which` (0 result, 1 parts, 2 page) of the entry, or None if it is missing or damaged."""
-        try:
-            with open(self._path(key), "rb") as entry:
-                header = entry.read(self._HEADER.size)
-                if len(header) < self._HEADER.size:
-                    return None
-                magic, *lengths = self._HEADER.unpack(header)
-                if magic != self._MAGIC or os.fstat(entry.fileno()).st_size != self._HEADER.size + sum(lengths):
-                    return None
-                entry.seek(self._HEADER.size + sum(lengths[:which]))
-                return entry.read(lengths[which])
-        except OSError:
-            return None
-
-    def load(self, key: str) -> bytes | None:
-        """The stored result (pickled), or None; see thaw()."""
-        return self._section(key, 0) if self.read else None
-
-    def parts(self, key: str) -> bytes | None:
-        """The article's parts (see ArticleResult.parts), or None if they are gone."""
-        return self._section(key, 1)
-
-    def page(self, key: str) -> bytes | None:
-        return self._section(key, 2)
-
-    def store(self, key: str, page: bytes, parts: bytes, result: bytes) -> None:
-        path = self._path(key)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(temp, "wb") as entry:
-            entry.write(self._HEADER.pack(self._MAGIC, len(result), len(parts), len(page)))
-            entry.write(result)
-            entry.write(parts)
-            entry.write(page)
-        os.replace(temp, path)
-
-    def prune(self, keep: Iterable[str]) -> None:
-        """Forget entries no article has any more (an edited article leaves its old entry behind)."""
-        wanted = set(keep)
-        for path in self.directory.iterdir():
-            if path.name.split(".", 1)[0] not in wanted:
-                path.unlink(missing_ok=True)
-
-
-class Spool:
-    """An append-only scratch file for the bulky per-article output the parent only passes on (entity
-    page sections, search entries): kept on disk rather than in memory, read back by offset (also by
-    forked workers, through the inherited descriptor). Removed when closed."""
-
-    def __init__(self, directory: Path):
-        handle, name = tempfile.mkstemp(prefix=".spool.", dir=directory)
-        self.fd, self.path, self.size = handle, Path(name), 0
-
-    def append(self, data: bytes) -> Spooled:
-        written = os.write(self.fd, data)
-        while written < len(data):
-            written += os.write(self.fd, data[written:])
-        ref = Spooled(self.size, len(data))
-        self.size += len(data)
-        return ref
-
-    def read(self, ref: Spooled) -> bytes:
-        return os.pread(self.fd, ref.length, ref.offset)
-
-    def close(self) -> None:
-        os.close(self.fd)
-        self.path.unlink(missing_ok=True)
-
-
 def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, diags: Diagnostics, *,
                      keys: list[str] | None = None, cache: ArticleCache | None = None,
                      page: PageFn | None = None, extras: ExtrasFn | None = None,
-                     spool: Spool | None = None,
                      collect: Callable[[int, ArticleResult], ArticleResult] | None = None) -> list[ArticleResult]:
     """Every article's result, in reading order: from the cache where its key matches, else computed
     (on every core). `page` renders an article's page (with RELATED_SLOT); without it none is rendered.
-    With a `spool`, each result's entity-page sections and search entries go there as it arrives.
+    Each rendered article is stored in the `cache`, where its parts stay (see ArticleResult.parts).
     `collect(number, result)` sees each result as it arrives and returns what to keep of it."""
     articles = edition.articles
     keys = keys if keys is not None else [""] * len(articles)
@@ -203,16 +110,16 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
     missing = [number for number, data in enumerate(stored) if data is None]
     md = make_parser()
 
-    def work(number: int, ship: bool) -> tuple[bytes, bytes | None]:
-        """The article's pickled result, and its parts unless they went to the cache (`ship`: always)."""
+    def work(number: int) -> tuple[bytes, Entry | None]:
+        """The article's pickled result, and where the cache put it (None if it was not stored)."""
         article, key = articles[number], keys[number]
         local = Diagnostics()
         parsed = parse_article(md, article)
         analysis = analyse_article(parsed, edition, entity_index, terms, local)
         rendered = page(number, analysis, local) if page and not local.has_errors else None
         concordance, search = extras(number, analysis) if extras else ((), "")
-        # The bulky HTML and JSON travel as one blob (to the cache, then the spool), never through
-        # pickle and the pipe to the parent, which only passes them on.
+        # The bulky HTML and JSON go to the cache as one blob, never through pickle and the pipe to
+        # the parent, which only passes them on: the entity pages and the search index read them there.
         parts = bytearray()
         packed = pack_groups(concordance, parts)
         entries = search.encode("utf-8")
@@ -222,31 +129,29 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
                                             unused_overrides(parsed, edition.overrides), packed, search_ref,
                                             rendered is not None), protocol=pickle.HIGHEST_PROTOCOL)
         if cache and rendered is not None:
-            cache.store(key, rendered, bytes(parts), result)
-            return result, bytes(parts) if ship else None
-        return result, bytes(parts)
+            return result, cache.store(key, rendered, parts, result)
+        return result, None
 
-    computed = imap_indices(len(missing), lambda i: work(missing[i], False), heavy=True)
+    computed = imap_indices(len(missing), lambda i: work(missing[i]), heavy=True)
     results: list[ArticleResult] = []
     shared: dict[Any, Any] = {}
     # The parent only collects here: without the collector, which would walk every result so far
     # again and again as they pile up (nothing here makes reference cycles).
     with paused_gc():
         for number, data in enumerate(stored):
-            parts = None
+            entry = None
             if data is None:
-                data, parts = next(computed)
+                data, entry = next(computed)
             result = _thaw(data, articles[number], keys[number], shared)
-            if result is not None and spool is not None and parts is None:
-                parts = cache.parts(result.key) if cache else None
-                result = result if parts is not None else None
             if result is None:  # an unreadable cache entry: do this one again
-                data, parts = work(number, True)
+                data, entry = work(number)
                 result = _thaw(data, articles[number], keys[number], shared)
                 assert result is not None
+            if cache is not None and entry is not None:
+                cache.add(result.key, entry)
+            if cache is not None and result.page:
+                result = replace(result, parts=cache.parts_base(result.key))
             diags.extend(result.diagnostics)
-            if spool is not None and parts is not None:
-                result = replace(result, parts=spool.append(parts).offset)
             results.append(collect(number, result) if collect else result)
     return results
 

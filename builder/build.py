@@ -13,7 +13,8 @@ import jinja2
 
 from . import load, model, stamp
 from .analysis import ArticleAnalysis, compile_terms
-from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, Spool, analyse_articles, article_keys
+from .articlecache import ArticleCache
+from .articlework import RELATED_SLOT, ArticleResult, analyse_articles, article_keys
 from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
@@ -131,27 +132,28 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     concordances = Concordance(site)
 
     def collect(number: int, result: ArticleResult) -> ArticleResult:
-        if result.concordance is not None:
+        if result.concordance is not None and result.parts >= 0:
             concordances.add(number, result.concordance, result.parts)
         return replace(result, concordance=None)  # kept compactly in the Concordance
 
-    spool = Spool(cache.directory.parent)
+    succeeded = False
     try:
         results = check_articles(edition, glossary_path, diags, keys=keys, cache=cache, page=page, extras=extras,
-                                 spool=spool, collect=collect)
+                                 collect=collect)
         _strict(diags, strict)
         site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
         pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
         with SiteWriter(paths.out) as writer:
-            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key, spool,
+            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key,
                                 concordances)
             diags.raise_if_errors()
             writer.register(dests)
             writer.commit()
+            succeeded = True
     finally:
-        spool.close()
+        # After a failure too: the articles done before it are good for the next build.
+        cache.save(keys if succeeded else None)
     pages.save(dests)
-    cache.prune(keys)
     if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
         stamp.record(key, paths.out)
     return BuildReport(tuple(diags.sorted()), tuple(dests), edition, dict(site.analyses))

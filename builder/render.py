@@ -13,7 +13,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .articlework import RELATED_SLOT, ArticleCache, ArticleResult, Spool
+from .articlecache import ArticleCache
+from .articlework import RELATED_SLOT, ArticleResult
 from .assets import AssetManifest
 from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
@@ -218,7 +219,7 @@ def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
 
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
                 results: Sequence[ArticleResult], cache: ArticleCache, writer: SiteWriter, reuse: PageReuse,
-                shared_key: str, spool: Spool, concordances: Concordance) -> list[PurePosixPath]:
+                shared_key: str, concordances: Concordance) -> list[PurePosixPath]:
     """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
 
     The article pages were rendered with the rest of each article's work (articlework) into the cache;
@@ -270,7 +271,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
             renderer.dests.append(PurePosixPath(f"glossary/{entity.id}.html"))
             return
         view = entity_view(site, entity, concordances.get(entity.id), concordances.spellings(entity.id),
-                           backlinks.get(entity.id, []), spool.read)
+                           backlinks.get(entity.id, []), cache.fetch)
         renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
                       summary=site.entity_summary(entity), **view)
 
@@ -301,7 +302,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                    **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
-    pieces = search_index_script(site, (spool.read(r.spooled(r.search)).decode("utf-8") if r.search else ""
+    pieces = search_index_script(site, (cache.fetch(r.spooled(r.search)).decode("utf-8") if r.search else ""
                                         for r in results))
     pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"), (p.encode("utf-8") for p in pieces)))
     pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"),

@@ -347,7 +347,7 @@ def language_for_article(site: Site, slug: str) -> list[dict[str, Any]]:
 
 
 class Spooled(NamedTuple):
-    """Where a piece of HTML was put aside in the build's spool (articlework.Spool)."""
+    """Where a piece of an article's parts lies in the article cache (articlecache.ArticleCache.fetch)."""
 
     offset: int
     length: int
@@ -436,11 +436,11 @@ class Concordance:
     def __init__(self, site: Site):
         self.site = site
         self._rows: dict[str, array[int]] = {}
-        """entity id -> per article naming it: article number, spool offset, length, count, digest."""
+        """entity id -> per article naming it: article number, offset in the cache, length, count, digest."""
         self._spellings: dict[str, dict[str, int]] = {}
 
     def add(self, number: int, packed: PackedGroups, base: int) -> None:
-        """Article `number`'s groups (added in reading order), their HTML at `base` in the spool."""
+        """Article `number`'s groups (added in reading order), their HTML at `base` in the cache."""
         rows, spellings, numbers, names, counts = self._rows, self._spellings, packed.numbers, packed.spellings, packed.spelling_counts
         at = 0
         for index, entity_id in enumerate(packed.entity_ids):
@@ -502,7 +502,7 @@ def entity_claims(site: Site, entity: Entity) -> list[Claim]:
 
 def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], spellings: Counter[str],
                 backlinks: list[dict[str, Any]], read: Callable[[Any], bytes]) -> dict[str, Any]:
-    """`mentions` and `spellings` come from the Concordance; `read` fetches a section's HTML from the spool."""
+    """`mentions` and `spellings` come from the Concordance; `read` fetches a section's HTML from the cache."""
     events = entity_events(site, entity)
     claims = entity_claims(site, entity)
     return {

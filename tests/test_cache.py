@@ -3,6 +3,7 @@ after any edit, a warm build writes the same bytes as a build from scratch, and 
 what the edit touched."""
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -77,18 +78,33 @@ def test_a_note_edit_rerenders_its_article_and_takes_over_the_other_pages(editio
             and after[name] == inodes[name]], "no entity page was taken over"
 
 
+def _packs(out: Path) -> list[Path]:
+    return sorted((cache_dir(out) / "articles").glob("*.pack"))
+
+
 def test_damaged_cache_and_hand_edited_pages_are_not_trusted(edition: Path, tmp_path: Path):
     out = tmp_path / "site"
     paths = Paths(edition, out, ROOT / "themes" / "default")
     build(paths)
     expected = snapshot(out)
-    entries = sorted((cache_dir(out) / "articles").glob("*.entry"))
-    entries[0].write_bytes(b"not an entry")  # too short to have a header
-    for stored in entries[1:]:  # a whole header, but the pickled result inside is garbage
-        data = stored.read_bytes()
-        stored.write_bytes(data[:32] + b"\x00" * (len(data) - 32))
+    index = cache_dir(out) / "articles" / "index.json"
+    entries = json.loads(index.read_text(encoding="utf-8"))["entries"]
+    (pack,) = _packs(out)
+    data = bytearray(pack.read_bytes())
+    first, second = sorted(entries.values(), key=lambda entry: entry[1])[:2]
+    data[first[1] + 100:first[1] + 200] = b"\x00" * 100  # a whole header, but the pickled result is garbage
+    data[second[1]:second[1] + 8] = b"edition0"  # a header that is not ours
+    pack.write_bytes(bytes(data))
     (out / "articles" / "second-view.html").write_text("edited by hand", encoding="utf-8")
     (cache_dir(out) / "pages.json").write_text("{not json", encoding="utf-8")
+    build(paths)
+    assert snapshot(out) == expected
+    (pack,) = _packs(out)  # the damaged pack was mostly dead weight: rewritten without it
+    pack.write_bytes(pack.read_bytes()[:-10])  # truncated: the last page is short of its end
+    (cache_dir(out) / "pages.json").unlink()  # so the article pages are made from the cache again
+    build(paths, skip_if_current=False)
+    assert snapshot(out) == expected
+    index.write_text("{not json", encoding="utf-8")
     build(paths)
     assert snapshot(out) == expected
 
@@ -107,7 +123,9 @@ def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path
     article = sorted((content / "articles").glob("*.md"))[10]
     article.write_text(article.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
     _warm_equals_cold(content, theme, tmp_path, "edits")
-    assert len(list((cache_dir(tmp_path / "warm") / "articles").glob("*.entry"))) == 70, "stale entries pruned"
+    index = json.loads((cache_dir(tmp_path / "warm") / "articles" / "index.json").read_text(encoding="utf-8"))
+    assert len(index["entries"]) == 70, "stale entries pruned"
+    assert {entry[0] for entry in index["entries"].values()} == {p.name for p in _packs(tmp_path / "warm")}
 
 
 def test_the_parent_record_keeps_what_the_cross_article_pages_read(tmp_path: Path):
