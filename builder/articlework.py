@@ -28,7 +28,7 @@ from .views import ConcordanceGroup, PackedGroups, Spooled, pack_groups
 
 RELATED_SLOT = "<!--edition:related-->"
 """Where the related accounts go in a cached article page. Content cannot produce it: all text is escaped."""
-CACHE_FORMAT = b"article-cache-4"
+CACHE_FORMAT = b"article-cache-5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,9 @@ class ArticleResult:
     """Its share of the entity pages, each group's HTML a range of the article's parts (None once taken)."""
     search: Spooled | None
     """Its search entries (encoded JSON), a range of the article's parts."""
+    annotations: Spooled | None
+    """Its notes as Web Annotations (encoded JSON), a range of the article's parts."""
+    annotation_count: int
     page: bool
     """The page was rendered into the cache (not when the article has errors, or in `check`)."""
     parts: int = -1
@@ -59,8 +62,9 @@ class ArticleResult:
 
 PageFn = Callable[[int, ArticleAnalysis, Diagnostics], "bytes | None"]
 """Renders article `number`'s page (with RELATED_SLOT), reporting template problems to the Diagnostics."""
-ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], str]]
-"""The article's concordance groups and its search entries (encoded: see searchindex.article_docs)."""
+ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], str, tuple[int, str]]]
+"""The article's concordance groups, its search entries (encoded: see searchindex.article_docs) and its
+annotations (how many, and encoded: see exports.article_annotations)."""
 
 
 def _digest(*parts: object) -> str:
@@ -117,17 +121,19 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
         parsed = parse_article(md, article)
         analysis = analyse_article(parsed, edition, entity_index, terms, local)
         rendered = page(number, analysis, local) if page and not local.has_errors else None
-        concordance, search = extras(number, analysis) if extras else ((), "")
+        concordance, search, (annotation_count, annotations) = extras(number, analysis) if extras else ((), "", (0, ""))
         # The bulky HTML and JSON go to the cache as one blob, never through pickle and the pipe to
-        # the parent, which only passes them on: the entity pages and the search index read them there.
+        # the parent, which only passes them on: the entity pages and the data files read them there.
         parts = bytearray()
         packed = pack_groups(concordance, parts)
-        entries = search.encode("utf-8")
-        search_ref = Spooled(len(parts), len(entries)) if entries else None
-        parts += entries
+        refs = []
+        for text in (search, annotations):
+            encoded = text.encode("utf-8")
+            refs.append(Spooled(len(parts), len(encoded)) if encoded else None)
+            parts += encoded
         result = pickle.dumps(ArticleResult(key, for_parent(analysis), tuple(local.items),
-                                            unused_overrides(parsed, edition.overrides), packed, search_ref,
-                                            rendered is not None), protocol=pickle.HIGHEST_PROTOCOL)
+                                            unused_overrides(parsed, edition.overrides), packed, *refs,
+                                            annotation_count, rendered is not None), protocol=pickle.HIGHEST_PROTOCOL)
         if cache and rendered is not None:
             return result, cache.store(key, rendered, parts, result)
         return result, None

@@ -17,6 +17,7 @@ from .articlecache import ArticleCache
 from .articlework import RELATED_SLOT, ArticleResult, analyse_articles, article_keys
 from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
+from .exports import article_annotations
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
 from .parallel import paused_gc
 from .render import PageRenderer, article_page, load_templates, make_env, render_site
@@ -124,10 +125,10 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
         site.analyses = {analysis.parsed.article.slug: analysis}  # only this article's, in this process
         return article_page(PageRenderer(env, site, manifest, local, _no_sink), site, number, RELATED_SLOT)
 
-    def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, str]:
+    def extras(number: int, analysis: ArticleAnalysis) -> tuple[Any, str, tuple[int, str]]:
         article = edition.articles[number]
         return (concordance_groups(article, edition.outlet_of(article).name, analysis),
-                article_docs(site, article, analysis))
+                article_docs(site, article, analysis), article_annotations(site, article, analysis))
 
     concordances = Concordance(site)
 

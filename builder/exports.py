@@ -18,68 +18,72 @@ MOTIVATIONS = {"note": "commenting", "context": "describing", "factcheck": "asse
 """Our note kinds mapped to Web Annotation motivations (https://www.w3.org/TR/annotation-vocab/#motivation)."""
 
 
-def annotations_jsonld(site: Site) -> Iterator[str]:
+def annotations_jsonld(site: Site, per_article: Iterable[bytes], total: int) -> Iterator[bytes]:
     """Every note as a W3C Web Annotation with a TextQuoteSelector, in one AnnotationCollection page.
 
-    In pieces: at 10,000 articles the file is tens of megabytes, and its objects several times that."""
+    In pieces: at 10,000 articles the file is tens of megabytes. `per_article` are the articles' items
+    as article_annotations encoded them (made with the rest of each article's work, and cached with
+    it); `total` is how many there are in all."""
     edition = site.edition
     base = edition.base_url
-    # Compact (the indented form goes through json's pure-Python encoder, ten times slower on a large
-    # edition) and with sorted keys, so that the collection can be written around its items: they go
-    # under "first", and "total", the only thing that depends on them, sorts after it.
-    options: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
-    marker = "\0items\0"
     collection = json.dumps({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": f"{base}annotations.jsonld",
         "type": "AnnotationCollection",
         "label": f"Editors' notes: {edition.title}",
-        "total": 0,
-        "first": {"type": "AnnotationPage", "id": f"{base}annotations.jsonld#page1", "startIndex": 0, "items": marker},
-    }, **options)
-    head, tail = collection.split(json.dumps(marker, **options))
-    before_total, after_total = tail.split('"total":0', 1)
-    yield head + "["
-    total = 0
-    for item in _annotation_items(site):
-        yield ("," if total else "") + json.dumps(item, **options)
-        total += 1
-    yield f']{before_total}"total":{total}{after_total}\n'
+        "total": total,
+        "first": {"type": "AnnotationPage", "id": f"{base}annotations.jsonld#page1", "startIndex": 0, "items": _MARKER},
+    }, **_JSON)
+    head, tail = collection.split(json.dumps(_MARKER, **_JSON))
+    yield (head + "[").encode("utf-8")
+    first = True
+    for piece in per_article:
+        if piece:
+            yield piece if first else b"," + piece
+            first = False
+    yield f"]{tail}\n".encode("utf-8")
 
 
-def _annotation_items(site: Site) -> Iterator[dict[str, Any]]:
+# Compact: the indented form goes through json's pure-Python encoder, ten times slower on a large edition.
+_JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
+_MARKER = "\0items\0"
+
+
+def article_annotations(site: Site, article: Any, analysis: Any) -> tuple[int, str]:
+    """How many of the article's notes are anchored, and their annotations, encoded as they appear in
+    annotations.jsonld (comma-separated JSON objects)."""
     edition = site.edition
     base = edition.base_url
-    for article in edition.articles:
-        analysis = site.analyses[article.slug]
-        for note in edition.notes_for(article.slug):
-            anchor = analysis.notes.get(note.id)
-            if anchor is None:
-                continue
-            text = analysis.parsed.passages[anchor.passage].text
-            page = f"{base}articles/{article.slug}.html"
-            item = {
-                "id": f"{page}#note-{note.id}",
-                "type": "Annotation",
-                "motivation": MOTIVATIONS[note.kind],
-                "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": edition.language,
-                          "purpose": MOTIVATIONS[note.kind]},
-                         {"type": "TextualBody", "value": note.kind, "purpose": "tagging"}],
-                "target": {
-                    "source": page,
-                    "selector": [
-                        {"type": "TextQuoteSelector", "exact": text[anchor.start:anchor.end],
-                         "prefix": text[max(0, anchor.start - 32):anchor.start], "suffix": text[anchor.end:anchor.end + 32]},
-                        {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
-                         "value": analysis.parsed.passages[anchor.passage].id},
-                    ],
-                },
-            }
-            if note.framing_type:
-                item["body"].append({"type": "TextualBody", "value": note.framing_type, "purpose": "tagging"})
-            for citation in note.sources:
-                item["body"].append({"type": "SpecificResource", "source": citation.url, "purpose": "linking"})
-            yield item
+    page = f"{base}articles/{article.slug}.html"
+    items = []
+    for note in edition.notes_for(article.slug):
+        anchor = analysis.notes.get(note.id)
+        if anchor is None:
+            continue
+        text = analysis.parsed.passages[anchor.passage].text
+        item = {
+            "id": f"{page}#note-{note.id}",
+            "type": "Annotation",
+            "motivation": MOTIVATIONS[note.kind],
+            "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": edition.language,
+                      "purpose": MOTIVATIONS[note.kind]},
+                     {"type": "TextualBody", "value": note.kind, "purpose": "tagging"}],
+            "target": {
+                "source": page,
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": text[anchor.start:anchor.end],
+                     "prefix": text[max(0, anchor.start - 32):anchor.start], "suffix": text[anchor.end:anchor.end + 32]},
+                    {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+                     "value": analysis.parsed.passages[anchor.passage].id},
+                ],
+            },
+        }
+        if note.framing_type:
+            item["body"].append({"type": "TextualBody", "value": note.framing_type, "purpose": "tagging"})
+        for citation in note.sources:
+            item["body"].append({"type": "SpecificResource", "source": citation.url, "purpose": "linking"})
+        items.append(json.dumps(item, **_JSON))
+    return len(items), ",".join(items)
 
 
 def atom_feed(site: Site) -> str:

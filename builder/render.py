@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -302,11 +302,13 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                    **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
         pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
-    pieces = search_index_script(site, (cache.fetch(r.spooled(r.search)).decode("utf-8") if r.search else ""
-                                        for r in results))
-    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"), (p.encode("utf-8") for p in pieces)))
-    pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"),
-                                           (p.encode("utf-8") for p in annotations_jsonld(site))))
+    def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
+        return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
+
+    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
+                                           search_index_script(site, pieces(lambda r: r.search))))
+    pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
+        site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
     pages.data("feed.xml", atom_feed(site))
     pages.data("robots.txt", robots_txt(edition))
     pages.data("sitemap.xml", sitemap_xml(edition, [d.as_posix() for d in pages.dests

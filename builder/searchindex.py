@@ -37,9 +37,9 @@ def _encode(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def search_index_script(site: Site, per_article: Iterable[str]) -> Iterator[str]:
-    """The index script in pieces (each article's entries as article_docs encoded them), so the whole
-    index, which grows with the edition, is never held in memory at once."""
+def search_index_script(site: Site, per_article: Iterable[bytes]) -> Iterator[bytes]:
+    """The index script in pieces (each article's entries as article_docs encoded them, in UTF-8), so
+    the whole index, which grows with the edition, is never held in memory at once."""
     edition = site.edition
     docs: list[SearchDoc] = []
     for entity in sorted(edition.entities.values(), key=lambda e: e.id):
@@ -51,9 +51,9 @@ def search_index_script(site: Site, per_article: Iterable[str]) -> Iterator[str]
         docs.append((f"timeline.html#{event.id}", f"{event_dates(event)}: {event.title}", "event",
                      plain_text(site.md, event.description)))
     spellings = [[entity.id, list(entity.names)] for entity in sorted(edition.entities.values(), key=lambda e: e.id)]
-    yield 'window.EDITION_SEARCH={"docs":['
+    yield b'window.EDITION_SEARCH={"docs":['
     first = True
-    for piece in chain((p for p in per_article if p), (_encode(doc) for doc in docs)):
-        yield piece if first else "," + piece
+    for piece in chain((p for p in per_article if p), (_encode(doc).encode("utf-8") for doc in docs)):
+        yield piece if first else b"," + piece
         first = False
-    yield '],"spellings":' + _encode(spellings) + "};\n"
+    yield ('],"spellings":' + _encode(spellings) + "};\n").encode("utf-8")
