@@ -67,18 +67,33 @@ ExtrasFn = Callable[[int, ArticleAnalysis], tuple[tuple[ConcordanceGroup, ...], 
 annotations (how many, and encoded: see exports.article_annotations)."""
 
 
+SHARED_FIELDS = ("title", "subtitle", "description", "language", "base_url", "method", "license", "outlets",
+                 "authors", "entities", "concepts")
+"""The edition-wide values every page may show (templates read them from `edition`): hashed once, into
+the edition-wide key. A template must read nothing else from `edition` but its articles (and
+outlet_of and author_of, which read outlets and authors); tests/test_cache.py checks the theme."""
+
+
 def _digest(*parts: object) -> str:
     return inputs_hash(CACHE_FORMAT, *parts)
 
 
-def article_keys(edition: Edition, base: str) -> tuple[str, list[str]]:
-    """The edition-wide key, and one key per article in reading order. `base` covers the builder, the theme and its assets.
+@dataclass(frozen=True, slots=True)
+class EditionKeys:
+    shared: str
+    """The edition-wide key: the builder, the theme and its assets, and SHARED_FIELDS."""
+    articles: list[str]
+    """Per article, in reading order: everything its work reads (the cache's key)."""
+    records: list[str]
+    """Per article: its record alone (what the site-wide pages read of it; see render.render_site)."""
+
+
+def article_keys(edition: Edition, base: str) -> EditionKeys:
+    """The edition's keys. `base` covers the builder, the theme and its assets.
 
     Edition-wide values that appear on every article page or steer linking (settings, outlets,
     authors, glossary, framing terms) are hashed once; the rest only where they touch the article."""
-    shared = _digest(base, edition.title, edition.subtitle, edition.description, edition.language,
-                     edition.base_url, edition.method, edition.license, edition.outlets, edition.authors,
-                     edition.entities, edition.concepts)
+    shared = _digest(base, *(getattr(edition, field) for field in SHARED_FIELDS))
     claims: dict[str, list[object]] = {}
     for claim in edition.claims:
         for slug in dict.fromkeys(a.article_slug for a in claim.accounts):
@@ -91,13 +106,14 @@ def article_keys(edition: Edition, base: str) -> tuple[str, list[str]]:
     for override in edition.overrides:
         overrides.setdefault(override.article_slug, []).append(override)
     articles = edition.articles
+    records = [_digest(article) for article in articles]
     keys = []
     for number, article in enumerate(articles):
         neighbours = [(a.slug, a.title) for a in (articles[number - 1] if number else None,
                                                     articles[number + 1] if number + 1 < len(articles) else None) if a]
-        keys.append(_digest(shared, article, edition.notes_for(article.slug), claims.get(article.slug, ()),
+        keys.append(_digest(shared, records[number], edition.notes_for(article.slug), claims.get(article.slug, ()),
                             events.get(article.slug, ()), overrides.get(article.slug, ()), neighbours))
-    return shared, keys
+    return EditionKeys(shared, keys, records)
 
 
 def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, diags: Diagnostics, *,

@@ -118,7 +118,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     load_templates(env)
     site = Site(edition, {})
     site.prepare()
-    shared_key, keys = article_keys(edition, code + repr(sorted(manifest.paths.items())))
+    keys = article_keys(edition, code + repr(sorted(manifest.paths.items())))
     cache = ArticleCache(stamp.cache_dir(paths.out) / "articles", read=reuse)
 
     def page(number: int, analysis: ArticleAnalysis, local: Diagnostics) -> bytes | None:
@@ -139,13 +139,13 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
 
     succeeded = False
     try:
-        results = check_articles(edition, glossary_path, diags, keys=keys, cache=cache, page=page, extras=extras,
+        results = check_articles(edition, glossary_path, diags, keys=keys.articles, cache=cache, page=page, extras=extras,
                                  collect=collect)
         _strict(diags, strict)
         site.analyses = {a.slug: r.analysis for a, r in zip(edition.articles, results)}
         pages = PageReuse(paths.out, stamp.cache_dir(paths.out) / "pages.json", read=reuse)
         with SiteWriter(paths.out) as writer:
-            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, shared_key,
+            dests = render_site(site, env, manifest, diags, guide, results, cache, writer, pages, keys,
                                 concordances)
             diags.raise_if_errors()
             writer.register(dests)
@@ -153,7 +153,7 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
             succeeded = True
     finally:
         # After a failure too: the articles done before it are good for the next build.
-        cache.save(keys if succeeded else None)
+        cache.save(keys.articles if succeeded else None)
     pages.save(dests)
     if key is not None and not diags.items:  # a build with warnings is redone, so they are shown again
         stamp.record(key, paths.out)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .articlecache import ArticleCache
-from .articlework import RELATED_SLOT, ArticleResult
+from .articlework import RELATED_SLOT, SHARED_FIELDS, ArticleResult, EditionKeys
 from .assets import AssetManifest
 from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
@@ -65,6 +65,34 @@ def load_templates(env: jinja2.Environment) -> None:
             env.get_template(name)
         except jinja2.TemplateError:
             pass
+
+
+def edition_reads(env: jinja2.Environment) -> set[str] | None:
+    """Every attribute of `edition` the theme's templates read, or None if one of them uses `edition`
+    other than by reading an attribute (passes it on, or binds it to another name)."""
+    read: set[str] = set()
+    for name in env.list_templates():
+        try:
+            tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+        except jinja2.TemplateError:
+            return None
+        attrs = [node for node in tree.find_all(jinja2.nodes.Getattr)
+                 if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "edition"]
+        read.update(node.attr for node in attrs)
+        if sum(1 for node in tree.find_all(jinja2.nodes.Name) if node.name == "edition") != len(attrs):
+            return None
+    return read
+
+
+def theme_is_hashable(env: jinja2.Environment) -> bool:
+    """Whether the templates read from `edition` only what site-wide page hashes cover (see
+    articlework.SHARED_FIELDS). Checked once per environment: parsing the theme takes tens of ms."""
+    known = getattr(env, "edition_theme_is_hashable", None)
+    if known is None:
+        reads = edition_reads(env)
+        known = reads is not None and reads <= {*SHARED_FIELDS, "articles", "outlet_of", "author_of"}
+        env.edition_theme_is_hashable = known  # type: ignore[attr-defined]
+    return known
 
 
 Sink = Callable[[PurePosixPath, bytes], PurePosixPath]
@@ -219,7 +247,7 @@ def render_article_page(pages: PageRenderer, site: Site, number: int) -> None:
 
 def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, diags: Diagnostics, guide: str | None,
                 results: Sequence[ArticleResult], cache: ArticleCache, writer: SiteWriter, reuse: PageReuse,
-                shared_key: str, concordances: Concordance) -> list[PurePosixPath]:
+                keys: EditionKeys, concordances: Concordance) -> list[PurePosixPath]:
     """Every page of the edition plus its data files, in a fixed order; returns their paths in that order.
 
     The article pages were rendered with the rest of each article's work (articlework) into the cache;
@@ -227,15 +255,38 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     and entity pages whose inputs are unchanged since the last build are taken over from it (reuse)."""
     edition = site.edition
     pages = PageRenderer(env, site, manifest, diags, writer.write)
+    # Site-wide pages are taken over from the last build, like article and entity pages, when what
+    # they show is unchanged: the edition-wide key (settings, outlets, authors, glossary, theme), every
+    # article's record (about and claims list them all), and the page's own context, all hashed (an
+    # article record in the context by its digest). A theme whose templates read more of the edition
+    # than that never has them taken over.
+    shared_key = keys.shared
+    articles_key = inputs_hash(shared_key, keys.records) if theme_is_hashable(env) else None
+    known = {id(article): digest for article, digest in zip(edition.articles, keys.records)}
+
+    def reused(dest: str, *inputs: object) -> bool:
+        if articles_key is None:
+            return False
+        reuse.expect(dest, inputs_hash(articles_key, dest, *inputs, known=known))
+        if reuse.take(dest, writer):
+            pages.dests.append(PurePosixPath(dest))
+            return True
+        return False
+
+    def sitewide(dest: str, template: str, **context: Any) -> None:
+        if not reused(dest, template, context):
+            pages.page(dest, template, **context)
+
     for asset in manifest.files:
-        pages.emit(asset.dest.as_posix(), asset.data)
+        if not reused(asset.dest.as_posix(), asset.data):
+            pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
-    pages.page("index.html", "index.html", title=edition.title, section="home",
-               summary=edition_summary(site), articles=[_card(site, a) for a in articles],
-               lede=Markup(site.rich.block(edition.description, "")),
-               jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
-                               "url": edition.base_url, "inLanguage": edition.language,
-                               "description": edition_summary(site)}))
+    sitewide("index.html", "index.html", title=edition.title, section="home",
+             summary=edition_summary(site), articles=[_card(site, a) for a in articles],
+             lede=Markup(site.rich.block(edition.description, "")),
+             jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
+                             "url": edition.base_url, "inLanguage": edition.language,
+                             "description": edition_summary(site)}))
     # Computed here, before any fork, so workers share them.
     related = [related_articles(site, article) for article in articles]
     for article, result, rows in zip(articles, results, related):
@@ -276,32 +327,33 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                       summary=site.entity_summary(entity), **view)
 
     pages.dests.extend(render_pages(len(entities), entity_page, fresh, diags))
-    pages.page("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
-               summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
-               **glossary_index(site, concordances))
-    pages.page("sources.html", "sources.html", title="Sources", section="sources",
-               summary="Who published each article, and how independent raters assess the outlets.",
-               outlets=sources_view(site), authors=authors_view(site))
-    pages.page("claims.html", "claims.html", title="Contested claims", section="claims",
-               summary="Where the accounts disagree, side by side, with what later reporting established.",
-               claims=claims_view(site), wide=is_wide(site))
-    pages.page("timeline.html", "timeline.html", title="Timeline", section="timeline",
-               summary="The events of the crisis in date order, linked to every passage that discusses them.",
-               events=timeline_view(site))
-    pages.page("language.html", "language.html", title="Language", section="language",
-               summary="How each source names the same things: competing terms counted in every article.",
-               concepts=language_view(site), wide=is_wide(site))
-    pages.page("search.html", "search.html", title="Search", section="search",
-               summary="Search the articles, notes, glossary, claims and timeline.")
-    pages.page("about.html", "about.html", title="About this edition", section="about",
-               summary="Editorial method, provenance of every article and every omission.",
-               method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
+             summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
+             **glossary_index(site, concordances))
+    sitewide("sources.html", "sources.html", title="Sources", section="sources",
+             summary="Who published each article, and how independent raters assess the outlets.",
+             outlets=sources_view(site), authors=authors_view(site))
+    sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
+             summary="Where the accounts disagree, side by side, with what later reporting established.",
+             claims=claims_view(site), wide=is_wide(site))
+    sitewide("timeline.html", "timeline.html", title="Timeline", section="timeline",
+             summary="The events of the crisis in date order, linked to every passage that discusses them.",
+             events=timeline_view(site))
+    sitewide("language.html", "language.html", title="Language", section="language",
+             summary="How each source names the same things: competing terms counted in every article.",
+             concepts=language_view(site), wide=is_wide(site))
+    sitewide("search.html", "search.html", title="Search", section="search",
+             summary="Search the articles, notes, glossary, claims and timeline.")
+    sitewide("about.html", "about.html", title="About this edition", section="about",
+             summary="Editorial method, provenance of every article and every omission.",
+             method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
     if guide:
-        pages.page("guide.html", "guide.html", title="Editor’s guide", section="about",
-                   summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
-                   **dict(zip(("guide", "guide_toc"), render_guide(guide))))
+        sitewide("guide.html", "guide.html", title="Editor’s guide", section="about",
+                 summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
+                 **dict(zip(("guide", "guide_toc"), render_guide(guide))))
     for prefix in ("", "articles/", "glossary/"):
-        pages.page(f"{prefix}404.html", "404.html", title="Page not found", section="")
+        sitewide(f"{prefix}404.html", "404.html", title="Page not found", section="")
+
     def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
         return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
 
@@ -309,10 +361,13 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                                            search_index_script(site, pieces(lambda r: r.search))))
     pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
         site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
-    pages.data("feed.xml", atom_feed(site))
-    pages.data("robots.txt", robots_txt(edition))
-    pages.data("sitemap.xml", sitemap_xml(edition, [d.as_posix() for d in pages.dests
-                                                     if d.suffix == ".html" and d.name != "404.html"]))
+    if not reused("feed.xml"):
+        pages.data("feed.xml", atom_feed(site))
+    if not reused("robots.txt"):
+        pages.data("robots.txt", robots_txt(edition))
+    listed = [d.as_posix() for d in pages.dests if d.suffix == ".html" and d.name != "404.html"]
+    if not reused("sitemap.xml", listed):
+        pages.data("sitemap.xml", sitemap_xml(edition, listed))
     return pages.dests
 
 

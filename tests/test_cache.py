@@ -64,18 +64,60 @@ def test_a_theme_edit_reaches_every_cached_page(edition: Path, tmp_path: Path):
                if name.startswith("articles/") and name != "articles/404.html")
 
 
-def test_a_note_edit_rerenders_its_article_and_takes_over_the_other_pages(edition: Path, tmp_path: Path):
+def test_a_note_edit_rewrites_only_what_shows_the_note(edition: Path, tmp_path: Path):
+    """Its article's page and the two data files that carry every note; every other file of the site,
+    site-wide pages and assets included, is taken over from the last build (the same inode)."""
     out = tmp_path / "site"
     paths = Paths(edition, out, ROOT / "themes" / "default")
     build(paths)
-    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     _replace(edition / "annotations" / "first-report.yaml", "The tide was high", "The tide was higher")
     build(paths)
-    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
-    assert after["articles/first-report.html"] != inodes["articles/first-report.html"]
-    assert after["articles/second-view.html"] == inodes["articles/second-view.html"], "an untouched article re-rendered"
-    assert [name for name in after if name.startswith("glossary/") and name != "glossary/index.html"
-            and after[name] == inodes[name]], "no entity page was taken over"
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert after.keys() == inodes.keys()
+    assert {name for name in after if after[name] != inodes[name]} == {
+        "articles/first-report.html", "annotations.jsonld", "search-index.js"}
+
+
+def test_a_claim_edit_rewrites_the_claims_page_and_what_lists_the_claim(edition: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    paths = Paths(edition, out, ROOT / "themes" / "default")
+    build(paths)
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    _replace(edition / "claims.yaml", "question: ", "question: Really, ")
+    build(paths)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+               and p.stat().st_ino != inodes[p.relative_to(out).as_posix()]}
+    assert "claims.html" in changed and "search-index.js" in changed
+    assert not changed & {"index.html", "about.html", "sources.html", "timeline.html", "language.html", "feed.xml",
+                          "sitemap.xml", "glossary/index.html", "search.html"}
+
+
+def test_the_theme_reads_from_the_edition_only_what_page_hashes_cover():
+    """Site-wide pages are taken over when the edition-wide key, the article records and their own
+    context are unchanged; a template reading anything else from `edition` would go stale."""
+    from builder.articlework import SHARED_FIELDS
+    from builder.render import edition_reads, make_env, theme_is_hashable
+
+    env = make_env(ROOT / "themes" / "default")
+    reads = edition_reads(env)
+    assert reads is not None and "articles" in reads and "title" in reads  # the check sees the reads
+    assert reads <= {*SHARED_FIELDS, "articles", "outlet_of", "author_of"}
+    assert theme_is_hashable(env)
+
+
+def test_a_theme_that_reads_more_of_the_edition_has_its_site_wide_pages_always_rendered(edition: Path, tmp_path: Path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes" / "default", theme)
+    _replace(theme / "templates" / "timeline.html", "{% block main %}",
+             "{% block main %}<p>First question: {{ edition.claims[0].question }}</p>")
+    out = tmp_path / "site"
+    build(Paths(edition, out, theme))
+    before = (out / "timeline.html").stat().st_ino
+    _replace(edition / "claims.yaml", "question: ", "question: Really, ")
+    build(Paths(edition, out, theme))
+    assert (out / "timeline.html").stat().st_ino != before
+    assert b"First question: Really, " in (out / "timeline.html").read_bytes()
 
 
 def _packs(out: Path) -> list[Path]:
