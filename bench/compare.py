@@ -1,11 +1,12 @@
-"""Our builder against Hugo, MkDocs and Pelican on the same synthetic articles, interleaved.
+"""Our builder against Hugo, MkDocs, Pelican and the bare stack on the same synthetic articles, interleaved.
 
     pip install -e '.[bench]'
     python bench/compare.py --articles 1000 [--runs 3]
 
 Generates an edition (bench/generate.py), then lays the same Markdown articles (text only: no notes,
 glossary or cross-source pages, which only our builder makes) out as a Hugo site, a MkDocs project and
-a Pelican project. Each round builds all four cold, in turn, so machine noise hits them alike; the
+a Pelican project, and runs the bare stack on them (bench/bare.py: markdown-it-py and one Jinja2
+template per page on every core, the floor for any builder on this project's stack). Each round builds all four cold, in turn, so machine noise hits them alike; the
 median wall time of each is reported with our time's ratio to it.
 """
 from __future__ import annotations
@@ -79,6 +80,14 @@ def pelican_site(root: Path, items: list[tuple[str, str, str, str]]) -> list[str
             "--output", str(root / "public"), "--quiet"]
 
 
+def bare_site(root: Path, items: list[tuple[str, str, str, str]]) -> list[str]:
+    """The stack alone (bench/bare.py): markdown-it-py and one Jinja2 template, on every core."""
+    (root / "content").mkdir(parents=True)
+    for slug, title, _, body in items:
+        (root / "content" / f"{slug}.md").write_text(f"{title}\n{body}", encoding="utf-8")
+    return [sys.executable, str(Path(__file__).resolve().parent / "bare.py"), str(root / "content"), str(root / "public")]
+
+
 def timed(command: list[str], output: Path, cwd: Path) -> float:
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(output.parent / ".cache", ignore_errors=True)
@@ -107,7 +116,8 @@ def main() -> None:
         tools = {"ours (everything)": (ours, work / "ours", ROOT),
                  "hugo": (hugo_site(work / "hugo", items), work / "hugo" / "public", work / "hugo"),
                  "mkdocs": (mkdocs_site(work / "mkdocs", items), work / "mkdocs" / "public", work / "mkdocs"),
-                 "pelican": (pelican_site(work / "pelican", items), work / "pelican" / "public", work / "pelican")}
+                 "pelican": (pelican_site(work / "pelican", items), work / "pelican" / "public", work / "pelican"),
+                 "bare stack": (bare_site(work / "bare", items), work / "bare" / "public", work / "bare")}
         times: dict[str, list[float]] = {name: [] for name in tools}
         for _ in range(args.runs):
             for name, (command, output, cwd) in tools.items():

@@ -5,6 +5,7 @@ swapped in at once.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -97,6 +98,12 @@ def build(paths: Paths, *, write: bool = True, strict: bool = False, env: jinja2
     intact (the report then has no outputs and `up_to_date` set). `reuse` takes from the cache beside the
     output each article's work and each page whose inputs are unchanged; without it everything is done
     afresh (and the cache refilled)."""
+    with stamp.build_lock(paths.out) if write else contextlib.nullcontext():
+        return _build(paths, write=write, strict=strict, env=env, skip_if_current=skip_if_current, reuse=reuse)
+
+
+def _build(paths: Paths, *, write: bool, strict: bool, env: jinja2.Environment | None, skip_if_current: bool,
+           reuse: bool) -> BuildReport:
     # The stamp is recorded by every writing build (a --force build too), checked only when asked.
     code = stamp.code_key(paths.theme) if write else ""
     key = stamp.inputs_key(paths.content, code, f"strict={strict}", paths.out) if write else None

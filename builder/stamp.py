@@ -14,6 +14,7 @@ always hashed again.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import __version__
 
@@ -113,6 +114,26 @@ def cache_dir(out: Path) -> Path:
     """The build's own directory for one output directory: beside it, never inside it."""
     out = out.absolute()
     return out.parent / ".cache" / "edition" / out.name
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Held by a writing build for one output directory from start to end: a second build of the same
+    output (the live preview and a build from the command line, say) waits for the first, instead of
+    the two taking each other's cache and staging files away."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: builds are not serialised
+        yield
+        return
+    path = out.absolute().parent / ".cache" / "edition" / f"{out.absolute().name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def stamp_path(out: Path) -> Path:

@@ -170,6 +170,24 @@ def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path
     assert {entry[0] for entry in index["entries"].values()} == {p.name for p in _packs(tmp_path / "warm")}
 
 
+def test_two_builds_of_one_output_at_once_take_turns(tmp_path: Path):
+    """The live preview and a command-line build of the same site: the second waits for the first,
+    so neither takes the other's cache files away (each --force build replaces the whole cache)."""
+    import subprocess
+
+    content = generate(tmp_path / "edition", 70, 7)
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "builder", "build", "--content", str(content), "--out", str(out), "--force"]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    for run in runs:
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 0, stderr
+    cold = tmp_path / "cold"
+    build(Paths(content, cold, ROOT / "themes" / "default"), reuse=False)
+    assert snapshot(out) == snapshot(cold)
+
+
 def test_the_parent_record_keeps_what_the_cross_article_pages_read(tmp_path: Path):
     """for_parent drops text and mention positions, but not a quote, a passage id, an entity an
     article names, a spelling it uses, or an entity named where a claim is anchored."""
