@@ -19,6 +19,7 @@ from .articlework import RELATED_SLOT, ArticleResult, analyse_articles, article_
 from .assets import fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .exports import article_annotations
+from .loadmemo import LoadMemo
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
 from .parallel import paused_gc
 from .render import PageRenderer, article_page, load_templates, make_env, render_site
@@ -51,12 +52,13 @@ class BuildReport:
     """Nothing had changed: the site on disk was already this build's output."""
 
 
-def load_edition(paths: Paths, diags: Diagnostics) -> tuple[model.Edition, str | None, str | None]:
+def load_edition(paths: Paths, diags: Diagnostics, memo: LoadMemo | None = None) -> tuple[model.Edition, str | None, str | None]:
     """Steps 1–2: read and check every content file into the model. Raises BuildFailed if nothing is usable.
-    Returns the model, the glossary's path and the editor's guide (the raw files are let go here)."""
+    Returns the model, the glossary's path and the editor's guide (the raw files are let go here).
+    `memo` gives unchanged article and annotations files' models from the last build."""
     with paused_gc():
         raw = load.read_content(paths.content, diags)
-        edition = model.build_edition(raw, diags)
+        edition = model.build_edition(raw, diags, memo)
     if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
         diags.raise_if_errors()
     assert edition is not None
@@ -110,7 +112,12 @@ def _build(paths: Paths, *, write: bool, strict: bool, env: jinja2.Environment |
     if key is not None and skip_if_current and stamp.is_current(key, paths.out):
         return BuildReport((), (), up_to_date=True)
     diags = Diagnostics()
-    edition, glossary_path, guide = load_edition(paths, diags)
+    memo = LoadMemo(stamp.cache_dir(paths.out) / "model", code, read=reuse) if write else None
+    try:
+        edition, glossary_path, guide = load_edition(paths, diags, memo)
+    finally:
+        if memo:
+            memo.save()  # whether the build goes on or not: the files that loaded are good next time
     if not write:
         check_articles(edition, glossary_path, diags)
         _strict(diags, strict)

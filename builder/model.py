@@ -6,15 +6,20 @@ SourceLocation, so later stages can report problems where the editor wrote them.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import schema
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean, pickled_as_call
 from .load import RawArticle, RawContent, RawDocument, display_path, read_article, read_yaml_file
 from .parallel import imap_indices
 from .yamlsource import LList, LMap
+
+if TYPE_CHECKING:  # only named in annotations (loadmemo's imports lead back here)
+    from .articlecache import Entry
+    from .loadmemo import LoadMemo
 
 
 @pickled_as_call
@@ -539,11 +544,13 @@ def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> N
 
 
 def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: Mapping[str, Author],
-                            diags: Diagnostics) -> tuple[list[Article], dict[str, tuple[Note, ...]], bool]:
+                            diags: Diagnostics, memo: LoadMemo | None = None) -> tuple[list[Article], dict[str, tuple[Note, ...]], bool]:
     """Every article and annotations file read and built into the model, on every core: only the model
     comes back to this process, never a file's text or YAML tree, so nothing of them is left behind in
-    its heap. Returns the articles, the notes by article slug, and whether any article could be read."""
+    its heap. With a `memo`, unchanged files' models come from the last build instead. Returns the
+    articles, the notes by article slug, and whether any article could be read."""
     articles_files, content = raw.article_files, raw.root
+    paths = [*articles_files, *(path for _, path in raw.annotation_files)]
 
     def one(index: int) -> tuple[Any, tuple[Diagnostic, ...], tuple[Diagnostic, ...], str | None]:
         """(what the file holds, or None; problems reading it; problems in what it says; its slug if read)."""
@@ -560,11 +567,27 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
             built = build_notes(slug, document, local) if slug is not None else ()
         return built, tuple(local.items[:read]), tuple(local.items[read:]), slug
 
+    keys = [memo.key(path) for path in paths] if memo else [None] * len(paths)
+    stored = [memo.load(key) for key in keys] if memo else [None] * len(paths)
+    missing = [index for index, data in enumerate(stored) if data is None]
+
+    def work(index: int) -> tuple[bytes, Entry | None]:
+        data = pickle.dumps(one(index), protocol=pickle.HIGHEST_PROTOCOL)
+        return data, memo.store(keys[index], data) if memo else None
+
+    computed = imap_indices(len(missing), lambda i: work(missing[i]))
     articles: list[Article] = []
     notes: dict[str, tuple[Note, ...]] = {}
     first_path: dict[str, str] = {}
-    for index, (built, reading, building, slug) in enumerate(
-            imap_indices(len(articles_files) + len(raw.annotation_files), one)):
+    for index, data in enumerate(stored):
+        if data is None:
+            data, entry = next(computed)
+            if memo and entry:
+                memo.add(keys[index], entry)
+        try:
+            built, reading, building, slug = pickle.loads(data)
+        except Exception:  # a damaged memo entry (anything unpickling garbage can raise): read the file again
+            built, reading, building, slug = one(index)
         diags.extend(reading)
         if index >= len(articles_files):
             diags.extend(building)
@@ -583,8 +606,9 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
     return articles, notes, bool(first_path)
 
 
-def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
-    """Check every field and cross-file reference; None when the edition settings are unusable."""
+def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = None) -> Edition | None:
+    """Check every field and cross-file reference; None when the edition settings are unusable.
+    `memo` (a writing build's) gives unchanged articles and annotations files' models from the last build."""
     root = display_path(raw.root)
     missing = [name for name in ("edition", "sources") if name not in raw.data]
     for name in missing:
@@ -595,7 +619,9 @@ def build_edition(raw: RawContent, diags: Diagnostics) -> Edition | None:
     sources_ok = sources_doc is not None and not diags.has_errors_in(sources_doc.path)
     for name in ("article", "annotations"):
         schema.prepare(name)  # before the workers fork, so that they share it
-    articles, notes, any_read = read_articles_and_notes(raw, outlets if sources_ok else None, authors, diags)
+    if memo:
+        memo.bind(raw.root, outlets if sources_ok else None, authors)
+    articles, notes, any_read = read_articles_and_notes(raw, outlets if sources_ok else None, authors, diags, memo)
     if not any_read:
         diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
     glossary_doc = raw.data.get("glossary")

@@ -170,6 +170,55 @@ def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path
     assert {entry[0] for entry in index["entries"].values()} == {p.name for p in _packs(tmp_path / "warm")}
 
 
+def test_a_warm_build_reads_only_the_content_files_that_changed(tmp_path: Path, monkeypatch):
+    """The others' models come from the last build (loadmemo), and the output is still a cold build's."""
+    import os
+    import time
+
+    import builder.model as model
+
+    content = generate(tmp_path / "edition", 70, 7)
+    past = time.time() - 3600
+    for path in content.rglob("*"):
+        os.utime(path, (past, past))  # older than the racy window: eligible
+    theme = ROOT / "themes" / "default"
+    build(Paths(content, tmp_path / "warm", theme))
+    note = sorted((content / "annotations").glob("*.yaml"))[3]
+    article = sorted((content / "articles").glob("*.md"))[10]
+    note.write_text(note.read_text(encoding="utf-8").replace("body: ", "body: Edited. ", 1), encoding="utf-8")
+    article.write_text(article.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
+    for path in (note, article):
+        os.utime(path, (past + 60, past + 60))
+    just_edited = sorted((content / "annotations").glob("*.yaml"))[5]  # within the racy window: read again
+    just_edited.write_text(just_edited.read_text(encoding="utf-8"), encoding="utf-8")
+    read: list[str] = []
+    for name in ("read_article", "read_yaml_file"):
+        real = getattr(model, name)
+        monkeypatch.setattr(model, name, lambda path, *rest, real=real: read.append(path.name) or real(path, *rest))
+    _warm_equals_cold(content, theme, tmp_path, "edits")
+    warm_reads = read[:len(read) - 140]  # then the cold build reads all 140 files
+    assert sorted(warm_reads) == sorted([note.name, article.name, just_edited.name])
+
+
+def test_a_file_saved_just_before_a_build_is_not_remembered_by_its_time(edition: Path, tmp_path: Path, monkeypatch):
+    """Saved twice within one tick of the file system's clock, with the same size, a file would keep its
+    key: so a file modified within two seconds of a build is neither taken from the memo nor stored."""
+    import os
+
+    import builder.loadmemo as loadmemo
+
+    note = edition / "annotations" / "first-report.yaml"
+    stamp_ns = os.stat(note).st_mtime_ns
+    monkeypatch.setattr(loadmemo, "_now", lambda: stamp_ns / 1e9 + 0.5)
+    out = tmp_path / "site"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    _replace(note, "The tide was high", "The tide was HIGH")  # the same size
+    os.utime(note, ns=(stamp_ns, stamp_ns))  # and, as far as the clock can tell, the same moment
+    monkeypatch.setattr(loadmemo, "_now", lambda: stamp_ns / 1e9 + 60)
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    assert b"The tide was HIGH" in (out / "articles" / "first-report.html").read_bytes()
+
+
 def test_two_builds_of_one_output_at_once_take_turns(tmp_path: Path):
     """The live preview and a command-line build of the same site: the second waits for the first,
     so neither takes the other's cache files away (each --force build replaces the whole cache)."""
