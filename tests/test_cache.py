@@ -287,3 +287,39 @@ def test_the_parent_holds_each_distinct_mention_once_however_many_articles_name_
     assert len(mentions) > 2 * len(set(mentions)) and len(hits) > 2 * len(set(hits))  # the sharing matters here
     assert len({id(m) for m in mentions}) == len(set(mentions))
     assert len({id(t) for t in hits}) == len(set(hits))
+
+
+def test_the_article_cache_keeps_what_it_is_told_and_compacts_its_packs(tmp_path: Path):
+    """Each writing process appends to a pack of its own; save() forgets other keys, rewrites packs that
+    are mostly forgotten and merges small ones, and every kept entry still reads back whole."""
+    import hashlib
+
+    from builder.articlecache import ArticleCache
+    from builder.views import Spooled
+
+    def key(n: int) -> str:
+        return hashlib.sha256(str(n).encode()).hexdigest()
+
+    def page(n: int) -> bytes:
+        return f"page {n} ".encode() * (n + 1)
+
+    directory = tmp_path / "articles"
+    for build_number in range(12):  # twelve builds, each storing ten entries, keeping everything
+        cache = ArticleCache(directory)
+        for n in range(build_number * 10, build_number * 10 + 10):
+            cache.add(key(n), cache.store(key(n), page(n), f"parts {n}".encode(), f"result {n}".encode()))
+        cache.save(list(cache.entries))
+    assert len(list(directory.glob("*.pack"))) <= 8, "small packs are merged"
+    cache = ArticleCache(directory)
+    assert len(cache.entries) == 120
+    keep = [key(n) for n in range(0, 120, 7)]
+    cache.save(keep)
+    cache = ArticleCache(directory)
+    assert sorted(cache.entries) == sorted(keep)
+    live = sum(entry.size for entry in cache.entries.values())
+    assert sum(p.stat().st_size for p in directory.glob("*.pack")) < 2 * live, "mostly forgotten packs are rewritten"
+    for n in range(0, 120, 7):
+        assert cache.load(key(n)) == f"result {n}".encode()
+        assert cache.page(key(n)) == page(n)
+        assert cache.fetch(Spooled(cache.parts_base(key(n)), len(f"parts {n}"))) == f"parts {n}".encode()
+    assert cache.load(key(1)) is None
