@@ -6,6 +6,7 @@ the build (with the template and the page named) instead of printing an empty st
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Sequence
 
@@ -84,15 +85,26 @@ def edition_reads(env: jinja2.Environment) -> set[str] | None:
     return read
 
 
-def theme_is_hashable(env: jinja2.Environment) -> bool:
+def theme_is_hashable(env: jinja2.Environment, remembered: Path | None = None) -> bool:
     """Whether the templates read from `edition` only what site-wide page hashes cover (see
-    articlework.SHARED_FIELDS). Checked once per environment: parsing the theme takes tens of ms."""
-    known = getattr(env, "edition_theme_is_hashable", None)
-    if known is None:
-        reads = edition_reads(env)
-        known = reads is not None and reads <= {*SHARED_FIELDS, "articles", "outlet_of", "author_of"}
-        env.edition_theme_is_hashable = known  # type: ignore[attr-defined]
-    return known
+    articlework.SHARED_FIELDS). Parsing the theme takes tens of ms, a tenth of a small build, so the
+    answer is kept in the file `remembered` with a hash of the templates' sources."""
+    names = env.list_templates()
+    theme = inputs_hash(*(env.loader.get_source(env, name)[0] for name in names))  # type: ignore[union-attr]
+    try:
+        known = json.loads(remembered.read_text(encoding="utf-8")) if remembered else None
+        if isinstance(known, dict) and known.get("theme") == theme and isinstance(known.get("hashable"), bool):
+            return known["hashable"]
+    except (OSError, ValueError):
+        pass
+    reads = edition_reads(env)
+    hashable = reads is not None and reads <= {*SHARED_FIELDS, "articles", "outlet_of", "author_of"}
+    if remembered is not None:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        temp = remembered.with_name(f".{remembered.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps({"theme": theme, "hashable": hashable}), encoding="utf-8")
+        os.replace(temp, remembered)
+    return hashable
 
 
 Sink = Callable[[PurePosixPath, bytes], PurePosixPath]
@@ -261,7 +273,8 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     # article record in the context by its digest). A theme whose templates read more of the edition
     # than that never has them taken over.
     shared_key = keys.shared
-    articles_key = inputs_hash(shared_key, keys.records) if theme_is_hashable(env) else None
+    hashable = theme_is_hashable(env, reuse.record.with_name("theme.json"))
+    articles_key = inputs_hash(shared_key, keys.records) if hashable else None
     known = {id(article): digest for article, digest in zip(edition.articles, keys.records)}
 
     def reused(dest: str, *inputs: object) -> bool:
