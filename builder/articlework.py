@@ -48,10 +48,11 @@ class ArticleResult:
     annotations: Spooled | None
     """Its notes as Web Annotations (encoded JSON), a range of the article's parts."""
     annotation_count: int
+    """How many of its notes are anchored (annotations.jsonld states the total)."""
     page: bool
     """The page was rendered into the cache (not when the article has errors, or in `check`)."""
     parts: int = -1
-    """Where the article's parts (concordance sections, then search entries) start in the cache
+    """Where the article's parts (concordance sections, search entries, annotations) start in the cache
     (ArticleCache.parts_base), once stored there; the Spooled ranges above are relative to it."""
 
     def spooled(self, ref: Spooled) -> Spooled:
