@@ -48,11 +48,12 @@ class Entry(NamedTuple):
 
 class ArticleCache:
     def __init__(self, directory: Path, *, read: bool = True):
+        """`read` False: a build from scratch (--force) takes nothing from here, and refills it."""
         self.directory = directory
-        self.read = read
-        """False: a build from scratch (--force) takes nothing from here, and refills it."""
         directory.mkdir(parents=True, exist_ok=True)
         self.entries: dict[str, Entry] = self._read_index() if read else {}
+        self._indexed: dict[str, Entry] | None = dict(self.entries) if read else None
+        """What index.json says now (unknown after --force): save() does not write it again unchanged."""
         self.packs: list[str] = sorted({entry.pack for entry in self.entries.values()})
         """Pack numbers (for Spooled offsets) -> names; set in the parent, inherited by forked workers."""
         self._numbers = {name: number for number, name in enumerate(self.packs)}
@@ -65,7 +66,7 @@ class ArticleCache:
 
     def load(self, key: str) -> bytes | None:
         """The stored result (pickled), or None if there is none or it does not check out."""
-        entry = self.entries.get(key) if self.read else None
+        entry = self.entries.get(key)
         if entry is None:
             return None
         reader = self._reader(entry.pack)
@@ -141,9 +142,11 @@ class ArticleCache:
             wanted = set(keep)
             self.entries = {key: entry for key, entry in self.entries.items() if key in wanted}
             self._compact()
-        temp = self.directory / f".index.{os.getpid()}.tmp"
-        temp.write_text(json.dumps({"format": _FORMAT, "entries": self.entries}, sort_keys=True), encoding="utf-8")
-        os.replace(temp, self.directory / "index.json")
+        if self.entries != self._indexed:  # at 10,000 articles the index is a megabyte of JSON
+            temp = self.directory / f".index.{os.getpid()}.tmp"
+            temp.write_text(json.dumps({"format": _FORMAT, "entries": self.entries}, sort_keys=True), encoding="utf-8")
+            os.replace(temp, self.directory / "index.json")
+            self._indexed = dict(self.entries)
         used = {entry.pack for entry in self.entries.values()}
         for path in self.directory.iterdir():
             if path.name not in used and path.name != "index.json":

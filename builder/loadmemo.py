@@ -24,7 +24,7 @@ _now = time.time  # tests move the clock
 
 class LoadMemo:
     def __init__(self, directory: Path, code: str, *, read: bool = True):
-        self.store_ = ArticleCache(directory, read=read)
+        self.cache = ArticleCache(directory, read=read)
         self.base = code
         self.used: list[str] = []
         """Keys of the files this build looked at: the ones kept (see save)."""
@@ -47,15 +47,15 @@ class LoadMemo:
         if key is None:
             return None
         self.used.append(key)
-        return self.store_.load(key)
+        return self.cache.load(key)
 
     def store(self, key: str | None, model: bytes) -> Entry | None:
         """Called in the workers; the parent then adds the returned Entry."""
-        return self.store_.store(key, b"", b"", model) if key else None
+        return self.cache.store(key, b"", b"", model) if key else None
 
     def add(self, key: str, entry: Entry) -> None:
-        self.store_.add(key, entry)
+        self.cache.add(key, entry)
 
     def save(self) -> None:
         """After loading: keep the entries of the files just looked at, and nothing else."""
-        self.store_.save(self.used)
+        self.cache.save(self.used)
