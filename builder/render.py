@@ -210,13 +210,19 @@ def render_guide(markdown: str) -> tuple[Markup, list[tuple[str, str]]]:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
+    # One formatter and one lexer per language for the whole guide: each new formatter builds its
+    # style sheet again, and finding a lexer by name walks Pygments' whole table (a third of the guide's time).
+    formatter = HtmlFormatter(nowrap=True)
+    lexers: dict[str, Any] = {}
+
     def fence(code: str, lang: str, attrs: str) -> str:
-        try:
-            lexer = get_lexer_by_name(lang or "text")
-        except ClassNotFound:
-            lexer = get_lexer_by_name("text")
+        if lang not in lexers:
+            try:
+                lexers[lang] = get_lexer_by_name(lang or "text")
+            except ClassNotFound:
+                lexers[lang] = get_lexer_by_name("text")
         # Our own <pre>, so markdown-it does not wrap the highlighted block in a second one.
-        return f'<pre class="highlight"><code>{highlight(code, lexer, HtmlFormatter(nowrap=True))}</code></pre>\n'
+        return f'<pre class="highlight"><code>{highlight(code, lexers[lang], formatter)}</code></pre>\n'
 
     md = MarkdownIt("commonmark", {"html": False, "highlight": fence}).enable("table")
     tokens = md.parse(markdown)
