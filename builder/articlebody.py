@@ -132,6 +132,10 @@ class BodyRenderer:
               cursor: _Cursor, started: set[int], finishing: _Finishing) -> None:
         end_of_text = base + len(text)
         local_mentions = [m for m in mentions if base <= m.start and m.end <= end_of_text and not cursor.link_depth]
+        if not decorations and not local_mentions:  # most text: nothing to cut it at, nothing to finish
+            cursor.out.append(escape(text, quote=False))
+            cursor.flush()
+            return
         cuts = {base, end_of_text}
         for d in decorations:
             cuts.update(x for x in (d.start, d.end) if base < x < end_of_text)

@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from builder.diagnostics import Diagnostics, SourceLocation
-from builder.linking import build_entity_index, find_mentions, trie_regex
+from builder.linking import _names_in, build_entity_index, find_mentions, trie_regex
 from builder.markdown import make_parser, parse_article
 from builder.model import Article, Edition, Entity, MentionOverride
 
@@ -46,6 +49,21 @@ def test_longest_match_first():
 def test_whole_words_only_and_case_sensitive():
     ed = edition(entity("iran", "Iran"), entity("us", "United States", "US"))
     assert mentions("Iranian forces; the US and us; USA; Iran.", ed) == [("us", "US", True), ("iran", "Iran", True)]
+
+
+def test_a_name_refused_inside_a_word_does_not_hide_a_name_within_it():
+    ed = edition(entity("quds", "Quds Force"), entity("force", "Force"))
+    assert mentions("xQuds Force and anti-Quds Force.", ed) == [("force", "Force", True), ("force", "Force", False)]
+
+
+@given(st.lists(st.sampled_from(["Quds", "Quds Force", "Force", "Muhandis", "al-", "x", "-", " ", "’s", "_", "é", "2",
+                                 "\u00a0", "."]), max_size=12))
+def test_names_are_found_exactly_where_a_look_behind_would_find_them(parts):
+    index = build_entity_index(edition(entity("quds", "Quds Force", "Quds"), entity("force", "Force"),
+                                       entity("muhandis", "Muhandis")), Diagnostics())
+    text = "".join(parts)
+    behind = re.compile(r"(?<![\w\-])" + index.pattern.pattern)
+    assert [m.span() for m in _names_in(index.pattern, text)] == [m.span() for m in behind.finditer(text)]
 
 
 def test_possessives_count_as_mentions():
