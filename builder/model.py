@@ -278,6 +278,9 @@ class Edition:
     events: tuple[Event, ...]
     """In date order."""
     concepts: tuple[Concept, ...]
+    concordance_page_size: int = 100
+    """Articles per page of an entity's concordance (edition.yaml: concordance_page_size): an entity
+    named in thousands of articles gets a page that a phone can open, and numbered pages after it."""
 
     def article(self, slug: str) -> Article:
         return next(a for a in self.articles if a.slug == slug)
@@ -639,6 +642,8 @@ def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = N
         claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
         events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities if glossary_ok else None, diags),
         concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
+        **({"concordance_page_size": settings["concordance_page_size"]}
+           if settings and "concordance_page_size" in settings else {}),
     )
     check_references(edition, raw, diags)
     return edition if settings else None

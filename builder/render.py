@@ -20,13 +20,14 @@ from .assets import AssetManifest
 from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
+from .model import Entity
 from .parallel import render_pages
 from .searchindex import search_index_script
 from .write import SiteWriter
-from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view, entity_claims,
-                    entity_events, entity_view,
-                    glossary_index, is_wide, language_view, long_date, note_backlinks, plain_text, related_articles, sources_view,
-                    timeline_view)
+from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
+                    concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
+                    glossary_index, is_wide, language_view, long_date, note_backlinks, pager, plain_text, related_articles,
+                    sources_view, timeline_view)
 
 
 def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
@@ -328,24 +329,42 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
 
     pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
     backlinks = note_backlinks(site)
-    entities = sorted(edition.entities.values(), key=lambda e: e.id)
-    for entity in entities:
-        reuse.expect(f"glossary/{entity.id}.html", inputs_hash(
-            shared_key, entity.id, concordances.digests(entity.id),
+    # Each entity's page, then its concordance's further pages: one item of work each.
+    entity_pages: list[tuple[Entity, int, int]] = []
+    size = edition.concordance_page_size
+    for entity in sorted(edition.entities.values(), key=lambda e: e.id):
+        count = concordance_pages(site, concordances, entity)
+        digests = concordances.digests(entity.id)
+        # The first page shows totals over every article, so it hashes every section; the others only theirs.
+        reuse.expect(concordance_page_path(entity.id, 1), inputs_hash(
+            shared_key, entity.id, digests, size,
             [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
             entity_events(site, entity), entity_claims(site, entity)))
+        for page in range(2, count + 1):
+            reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
+                shared_key, entity.id, page, count, digests[(page - 1) * size:page * size]))
+        entity_pages.extend((entity, page, count) for page in range(1, count + 1))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
-        entity = entities[number]
-        if reuse.take(f"glossary/{entity.id}.html", writer):
-            renderer.dests.append(PurePosixPath(f"glossary/{entity.id}.html"))
+        entity, page, count = entity_pages[number]
+        dest = concordance_page_path(entity.id, page)
+        if reuse.take(dest, writer):
+            renderer.dests.append(PurePosixPath(dest))
             return
-        view = entity_view(site, entity, concordances.get(entity.id), concordances.spellings(entity.id),
-                           backlinks.get(entity.id, []), cache.fetch)
-        renderer.page(f"glossary/{entity.id}.html", "entity.html", title=entity.name, section="glossary",
-                      summary=site.entity_summary(entity), **view)
+        if page == 1:
+            view = entity_view(site, entity, concordances.get(entity.id), concordances.spellings(entity.id),
+                               backlinks.get(entity.id, []), cache.fetch, count)
+            renderer.page(dest, "entity.html", title=entity.name, section="glossary",
+                          summary=site.entity_summary(entity), **view)
+            return
+        view = concordance_slice(site, concordances.get(entity.id), page, cache.fetch)
+        renderer.page(dest, "concordance.html", title=f"{entity.name}: how each source speaks of it, page {page} of {count}",
+                      section="glossary", summary=f"Every sentence that names {entity.name}, article by article "
+                      f"({view['shown_label']} of {concordances.size(entity.id)}).",
+                      entity=entity, page=page, page_count=count, article_total=concordances.size(entity.id),
+                      pager=pager(entity.id, page, count), **view)
 
-    pages.dests.extend(render_pages(len(entities), entity_page, fresh, diags))
+    pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags))
     sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
              summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
              **glossary_index(site, concordances))

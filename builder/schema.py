@@ -63,6 +63,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "title": TEXT, "subtitle": TEXT, "description": MARKDOWN, "language": {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$(?!\n)", "x-form": "a language tag such as en or en-GB"},
         "base_url": {**URL, "pattern": r"^https?://[^\s\"<>]+/$(?!\n)", "x-form": "an http(s) address ending in /"},
         "editors": TEXT, "method": MARKDOWN, "license": TEXT,
+        "concordance_page_size": {"type": "integer", "minimum": 1,
+                                  "description": "articles per page of an entity's concordance (default 100)"},
     }, ["title", "description", "language", "base_url"])),
     "article": _document("article", "Article front matter (content/articles/*.md)", obj({
         "title": TEXT, "outlet": SLUG, "author": SLUG, "published": DATE,
@@ -164,7 +166,7 @@ def _field_name(error: ValidationError) -> str:
 
 def _type_name(value: Any) -> str:
     for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
-                       (int, "a number"), (float, "a number"), (type(None), "empty")):
+                       (int, "a number"), (float, "a decimal number"), (type(None), "empty")):
         if isinstance(value, kind):
             return name
     return type(value).__name__
@@ -261,7 +263,7 @@ def _report(error: ValidationError, data: Any, path: str, diags: Diagnostics) ->
                     did_you_mean(str(value), choices))
     elif error.validator == "type":
         wanted = {"object": "a mapping", "array": "a list", "string": "text", "boolean": "true or false",
-                  "null": "empty"}.get(str(schema.get("type")), str(schema.get("type")))
+                  "null": "empty", "integer": "a whole number"}.get(str(schema.get("type")), str(schema.get("type")))
         if not where:
             first = (schema.get("required") or [""])[0]
             diags.error("wrong-shape", f"the file must hold {wanted} at the top, not {_type_name(value)}", loc,
@@ -275,6 +277,8 @@ def _report(error: ValidationError, data: Any, path: str, diags: Diagnostics) ->
     elif error.validator == "pattern":
         form = schema.get("x-form", f"text matching {schema['pattern']}")
         diags.error("bad-value", f"'{field}' must be {form} (got {value!r})", loc)
+    elif error.validator == "minimum":
+        diags.error("bad-value", f"'{field}' must be at least {schema['minimum']} (got {value!r})", loc)
     elif error.validator == "minItems":
         diags.error("too-few", f"'{field}' needs at least {schema['minItems']} item(s)", loc)
     elif error.validator == "anyOf":

@@ -477,6 +477,10 @@ class Concordance:
         """What the entity page's inputs hash takes from each article's section (see reuse)."""
         return list(self._rows.get(entity_id, array("q"))[4::5])
 
+    def size(self, entity_id: str) -> int:
+        """How many articles name the entity."""
+        return len(self._rows.get(entity_id, ())) // 5
+
     def counts(self, entity_id: str) -> Iterable[tuple[int, int]]:
         """(article number, mentions) for each article naming the entity."""
         rows = self._rows.get(entity_id, array("q"))
@@ -510,19 +514,62 @@ def entity_claims(site: Site, entity: Entity) -> list[Claim]:
     return site.relations().claims_naming.get(entity.id, [])
 
 
+def concordance_pages(site: Site, concordances: Concordance, entity: Entity) -> int:
+    """How many pages the entity's concordance takes: its first page is the entity page."""
+    return max(1, -(-concordances.size(entity.id) // site.edition.concordance_page_size))
+
+
+def concordance_page_path(entity_id: str, page: int) -> str:
+    """Page `page` (1-based) of an entity's concordance: the entity page itself, then `<id>.page-N.html`
+    beside it (a dot never occurs in an id, so no entity's page can be taken)."""
+    return f"glossary/{entity_id}.html" if page == 1 else f"glossary/{entity_id}.page-{page}.html"
+
+
+def pager(entity_id: str, page: int, count: int) -> list[dict[str, Any]]:
+    """The links between an entity's concordance pages, relative to glossary/: previous, the first,
+    the last and the two either side of this one (gaps shown as an ellipsis), next. Empty for one page."""
+    if count == 1:
+        return []
+    href = lambda n: concordance_page_path(entity_id, n).removeprefix("glossary/")  # noqa: E731
+    shown = sorted({1, count, *range(max(1, page - 2), min(count, page + 2) + 1)})
+    def item(number: int | None, label: str = "", rel: str = "") -> dict[str, Any]:
+        return {"gap": number is None, "href": href(number) if number else "", "label": label or str(number),
+                "rel": rel, "current": number == page and not rel}
+
+    items: list[dict[str, Any]] = [item(page - 1, "Previous", "prev")] if page > 1 else []
+    for index, number in enumerate(shown):
+        if index and number - shown[index - 1] > 1:
+            items.append(item(None, "…"))
+        items.append(item(number))
+    if page < count:
+        items.append(item(page + 1, "Next", "next"))
+    return items
+
+
+def concordance_slice(site: Site, mentions: list[dict[str, Any]], page: int, read: Callable[[Any], bytes]) -> dict[str, Any]:
+    """What page `page` of an entity's concordance shows of its article sections (`mentions`, from the
+    Concordance): the HTML of its share, read from the cache, and which articles those are."""
+    size = site.edition.concordance_page_size
+    shown = mentions[(page - 1) * size:page * size]
+    first, last = (page - 1) * size + 1, (page - 1) * size + len(shown)
+    return {"concordance_html": Markup(b"".join(read(g["html"]) for g in shown).decode("utf-8")),
+            "first_shown": first, "last_shown": last,
+            "shown_label": f"article {first}" if first == last else f"articles {first} to {last}"}
+
+
 def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], spellings: Counter[str],
-                backlinks: list[dict[str, Any]], read: Callable[[Any], bytes]) -> dict[str, Any]:
-    """`mentions` and `spellings` come from the Concordance; `read` fetches a section's HTML from the cache."""
+                backlinks: list[dict[str, Any]], read: Callable[[Any], bytes], pages: int = 1) -> dict[str, Any]:
+    """`mentions` and `spellings` come from the Concordance; `read` fetches a section's HTML from the cache.
+    The page shows the first of the concordance's `pages`; the others are concordance pages of their own."""
     events = entity_events(site, entity)
     claims = entity_claims(site, entity)
-    return {
+    return {**concordance_slice(site, mentions, 1, read), "pager": pager(entity.id, 1, pages), "page_count": pages,
         "entity": entity,
         "type_label": TYPE_LABELS[entity.type].rstrip("s") if entity.type != "other" else "Other",
         "description": Markup(site.rich.block(entity.description, "../")),
         "spellings": sorted(spellings.items(), key=lambda item: (-item[1], item[0])),
         "unused_names": [n for n in entity.names if n not in spellings],
         "mentions": mentions,
-        "concordance_html": Markup(b"".join(read(g["html"]) for g in mentions).decode("utf-8")),
         "mention_total": sum(g["count"] for g in mentions),
         "notes": backlinks,
         "events": [{"event": e, "dates": event_dates(e)} for e in events],

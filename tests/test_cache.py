@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.build import Paths, build
 from builder.stamp import cache_dir
@@ -157,13 +158,19 @@ def test_a_large_edition_is_the_same_built_warm_in_parallel_after_edits(tmp_path
 
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     content = generate(tmp_path / "edition", 70, 7)
+    settings = content / "edition.yaml"  # entity pages in several pages each, so that edits move sections between them
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 4\n", encoding="utf-8")
     theme = ROOT / "themes" / "default"
     _warm_equals_cold(content, theme, tmp_path, "nothing")
+    assert len(list((tmp_path / "warm" / "glossary").glob("*.page-3.html"))) > 10
     notes = sorted((content / "annotations").glob("*.yaml"))
     text = notes[3].read_text(encoding="utf-8")
     notes[3].write_text(text.replace("body: ", "body: Edited. ", 1), encoding="utf-8")
     article = sorted((content / "articles").glob("*.md"))[10]
-    article.write_text(article.read_text(encoding="utf-8") + "\nA closing line added later.\n", encoding="utf-8")
+    # A name the article did not use: its section comes into that entity's pages and moves those after it.
+    unnamed = next(e["name"] for e in yaml.safe_load((content / "glossary.yaml").read_text(encoding="utf-8"))["entities"]
+                   if e["name"] not in article.read_text(encoding="utf-8"))
+    article.write_text(article.read_text(encoding="utf-8") + f"\nA closing line added later names {unnamed}.\n", encoding="utf-8")
     _warm_equals_cold(content, theme, tmp_path, "edits")
     index = json.loads((cache_dir(tmp_path / "warm") / "articles" / "index.json").read_text(encoding="utf-8"))
     assert len(index["entries"]) == 70, "stale entries pruned"

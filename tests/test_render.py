@@ -228,3 +228,73 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     language = BeautifulSoup((out / "language.html").read_text(encoding="utf-8"), "html.parser")
     table = language.select_one("table.terms")
     assert table is None or len(table.select("thead th")) == outlets + 2
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The real edition built twice: as it is, and with two articles per concordance page."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("paged")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = content / "edition.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\n", encoding="utf-8")
+    build(Paths(ROOT / "content", root / "whole", ROOT / "themes" / "default"))
+    build(Paths(content, root / "paged", ROOT / "themes" / "default"))
+    return root / "whole", root / "paged"
+
+
+def _sections(page: BeautifulSoup) -> list[str]:
+    return [str(s) for s in page.select("section.concordance-group")]
+
+
+def test_a_long_concordance_is_split_into_pages_in_reading_order(paged: tuple[Path, Path]):
+    whole, split = paged
+    everything = _sections(soup(whole / "glossary" / "qasem-soleimani.html"))
+    assert len(everything) == 5, "the real edition's five articles all name Soleimani"
+    assert not (whole / "glossary" / "qasem-soleimani.page-2.html").exists()
+    pages = [split / "glossary" / name for name in
+             ("qasem-soleimani.html", "qasem-soleimani.page-2.html", "qasem-soleimani.page-3.html")]
+    assert not (split / "glossary" / "qasem-soleimani.page-4.html").exists()
+    shown = [_sections(soup(p)) for p in pages]
+    assert [len(s) for s in shown] == [2, 2, 1]
+    assert [s for part in shown for s in part] == everything
+    first = soup(pages[0])
+    # The totals and spellings on the entity page still count every article.
+    assert first.select_one(".entity-facts").get_text() == soup(whole / "glossary" / "qasem-soleimani.html").select_one(".entity-facts").get_text()
+    assert "in 5 of the articles" in first.select_one("#concordance-heading").find_next("p").get_text()
+
+
+def test_concordance_pages_link_to_each_other(paged: tuple[Path, Path]):
+    _, split = paged
+    glossary = split / "glossary"
+    for number, name in enumerate(("qasem-soleimani.html", "qasem-soleimani.page-2.html", "qasem-soleimani.page-3.html"), 1):
+        page = soup(glossary / name)
+        navs = page.select("nav.pager")
+        assert len(navs) == 2 and navs[0]["aria-label"] != navs[1]["aria-label"], "two pagers, told apart"
+        links = navs[0].select("a")
+        for link in links:
+            assert (glossary / link["href"]).is_file(), f"{name}: {link['href']} is not a page"
+        current = navs[0].select('a[aria-current="page"]')
+        assert [a.get_text() for a in current] == [str(number)]
+        assert current[0]["href"] == name
+        rels = {a.get("rel", [""])[0]: a["href"] for a in links if a.get("rel")}
+        assert rels.get("prev") == ({1: None, 2: "qasem-soleimani.html", 3: "qasem-soleimani.page-2.html"}[number])
+        assert rels.get("next") == ({1: "qasem-soleimani.page-2.html", 2: "qasem-soleimani.page-3.html", 3: None}[number])
+    # An entity named in fewer articles than a page holds has no pager at all.
+    single = next(p for p in sorted(glossary.glob("*.html")) if ".page-" not in p.name and p.name != "index.html"
+                  and 0 < len(_sections(soup(p))) <= 2 and not (glossary / p.name.replace(".html", ".page-2.html")).exists())
+    assert soup(single).select("nav.pager") == []
+
+
+def test_concordance_page_size_must_be_a_whole_number_of_at_least_one(edition: Path, run_cli):
+    settings = edition / "edition.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 0\n", encoding="utf-8")
+    result = run_cli("build", "--content", str(edition), "--out", str(edition.parent / "out"))
+    assert result.code == 1
+    assert "edition.yaml:" in result.err and "error: 'concordance_page_size' must be at least 1 (got 0)" in result.err
+    settings.write_text(settings.read_text(encoding="utf-8").replace("concordance_page_size: 0", "concordance_page_size: lots"),
+                        encoding="utf-8")
+    result = run_cli("build", "--content", str(edition), "--out", str(edition.parent / "out"))
+    assert result.code == 1 and "'concordance_page_size' must be a whole number, not text" in result.err

@@ -46,6 +46,21 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def paged_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content with two articles per concordance page, so that entity pages have further pages
+    (the real edition's five articles never fill one)."""
+    root = tmp_path_factory.mktemp("paged")
+    shutil.copytree(ROOT / "content", root / "content")
+    settings = root / "content" / "edition.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "builder", "build", "--content", str(root / "content"),
+                             "--out", str(root / "site")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        pytest.fail(f"the build failed:\n{result.stderr}", pytrace=False)
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def html_files(site_dir: Path) -> list[str]:
     return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
 
@@ -81,6 +96,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def http_root(site_dir: Path) -> Iterator[str]:
     """The built site over http://127.0.0.1:<free port>/, with netlify.toml's headers (CSP included)."""
+    yield from _serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def paged_http_root(paged_site_dir: Path) -> Iterator[str]:
+    yield from _serve(paged_site_dir)
+
+
+def _serve(site_dir: Path) -> Iterator[str]:
     handler = type("Handler", (_Handler,), {"headers_for": netlify_headers()})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -46,3 +46,14 @@ def test_no_axe_violations(open_page, http_root, axe_source, path, width, scheme
     violations = run_axe(page, axe_source)
     assert not violations, f"{path} at {width}px ({scheme}):\n{describe(violations)}"
     assert not watch.problems(), watch.problems()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", ["qasem-soleimani.html", "qasem-soleimani.page-2.html"])
+def test_no_axe_violations_on_paged_concordance(open_page, paged_http_root, axe_source, name, width):
+    page, watch = open_page(paged_http_root, width=width)
+    page.goto(f"{paged_http_root}glossary/{name}", wait_until="load")
+    assert page.locator("nav.pager").count() == 2
+    violations = run_axe(page, axe_source)
+    assert not violations, f"{name} at {width}px:\n{describe(violations)}"
+    assert not watch.problems(), watch.problems()

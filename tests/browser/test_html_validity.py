@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 
 
 def test_every_page_is_valid_html(vnu_command, site_dir, html_files):
-    result = subprocess.run([*vnu_command, "--format", "json", "--skip-non-html", str(site_dir)],
+    check(vnu_command, site_dir, [str(site_dir)])
+    assert len(html_files) > 20
+
+
+def test_entity_pages_with_further_concordance_pages_are_valid_html(vnu_command, paged_site_dir):
+    pages = sorted(str(p) for p in (paged_site_dir / "glossary").glob("qasem-soleimani*.html"))
+    assert len(pages) == 3
+    check(vnu_command, paged_site_dir, pages)
+
+
+def check(vnu_command: list[str], site_dir: Path, targets: list[str]) -> None:
+    result = subprocess.run([*vnu_command, "--format", "json", "--skip-non-html", *targets],
                             capture_output=True, text=True, timeout=300)
     try:
         messages = json.loads(result.stderr)["messages"]  # vnu writes its report to stderr
@@ -25,6 +37,5 @@ def test_every_page_is_valid_html(vnu_command, site_dir, html_files):
         print(f"vnu {message.get('subType', message['type'])}: {where(message)}: {message['message']}")
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(
         f"{where(m)}: {m['message']}\n    {m.get('extract', '')!r}" for m in errors)
-    assert len(html_files) > 20
     assert result.returncode == 0, result.stderr
 
