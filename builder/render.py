@@ -26,8 +26,8 @@ from .searchindex import search_index_script
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
-                    glossary_index, is_wide, language_view, long_date, note_backlinks, pager, plain_text, related_articles,
-                    sources_view, timeline_view)
+                    glossary_index, is_wide, language_view, long_date, note_backlinks, page_range, pager, plain_text,
+                    related_articles, sources_view, timeline_view)
 
 
 def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
@@ -331,18 +331,17 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     backlinks = note_backlinks(site)
     # Each entity's page, then its concordance's further pages: one item of work each.
     entity_pages: list[tuple[Entity, int, int]] = []
-    size = edition.concordance_page_size
     for entity in sorted(edition.entities.values(), key=lambda e: e.id):
         count = concordance_pages(site, concordances, entity)
         digests = concordances.digests(entity.id)
         # The first page shows totals over every article, so it hashes every section; the others only theirs.
         reuse.expect(concordance_page_path(entity.id, 1), inputs_hash(
-            shared_key, entity.id, digests, size,
+            shared_key, entity.id, digests, edition.concordance_page_size,
             [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
             entity_events(site, entity), entity_claims(site, entity)))
         for page in range(2, count + 1):
             reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
-                shared_key, entity.id, page, count, digests[(page - 1) * size:page * size]))
+                shared_key, entity.id, page, count, digests[slice(*page_range(site, page))]))
         entity_pages.extend((entity, page, count) for page in range(1, count + 1))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
@@ -357,7 +356,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
             renderer.page(dest, "entity.html", title=entity.name, section="glossary",
                           summary=site.entity_summary(entity), **view)
             return
-        view = concordance_slice(site, concordances.get(entity.id), page, cache.fetch)
+        view = concordance_slice(site, concordances.get(entity.id, *page_range(site, page)), page, cache.fetch)
         renderer.page(dest, "concordance.html", title=f"{entity.name}: how each source speaks of it, page {page} of {count}",
                       section="glossary", summary=f"Every sentence that names {entity.name}, article by article "
                       f"({view['shown_label']} of {concordances.size(entity.id)}).",

@@ -465,9 +465,11 @@ class Concordance:
                 called[spelling] = called.get(spelling, 0) + n
             at += many
 
-    def get(self, entity_id: str) -> list[dict[str, Any]]:
-        """The entity's groups: article, outlet, count, html (Spooled)."""
-        rows = self._rows.get(entity_id, ())
+    def get(self, entity_id: str, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+        """The entity's groups (those from `start` to `stop`): article, outlet, count, html (Spooled).
+        A page of the concordance asks for its own share only: building every group for each of an
+        entity's pages made the pages cost as the square of the articles naming it."""
+        rows = self._rows.get(entity_id, array("q"))[start * 5:None if stop is None else stop * 5]
         articles, outlet_of = self.site.edition.articles, self.site.edition.outlet_of
         return [{"article": articles[rows[i]], "outlet": outlet_of(articles[rows[i]]),
                  "html": Spooled(rows[i + 1], rows[i + 2]), "count": rows[i + 3]}
@@ -546,12 +548,17 @@ def pager(entity_id: str, page: int, count: int) -> list[dict[str, Any]]:
     return items
 
 
-def concordance_slice(site: Site, mentions: list[dict[str, Any]], page: int, read: Callable[[Any], bytes]) -> dict[str, Any]:
-    """What page `page` of an entity's concordance shows of its article sections (`mentions`, from the
-    Concordance): the HTML of its share, read from the cache, and which articles those are."""
+def page_range(site: Site, page: int) -> tuple[int, int]:
+    """Which of an entity's article sections page `page` of its concordance shows: [start, stop)."""
     size = site.edition.concordance_page_size
-    shown = mentions[(page - 1) * size:page * size]
-    first, last = (page - 1) * size + 1, (page - 1) * size + len(shown)
+    return (page - 1) * size, page * size
+
+
+def concordance_slice(site: Site, shown: list[dict[str, Any]], page: int, read: Callable[[Any], bytes]) -> dict[str, Any]:
+    """What page `page` of an entity's concordance shows: `shown`, its share of the article sections
+    (from the Concordance), as HTML read from the cache, and which articles those are."""
+    first = page_range(site, page)[0] + 1
+    last = first + len(shown) - 1
     return {"concordance_html": Markup(b"".join(read(g["html"]) for g in shown).decode("utf-8")),
             "first_shown": first, "last_shown": last,
             "shown_label": f"article {first}" if first == last else f"articles {first} to {last}"}
@@ -563,7 +570,7 @@ def entity_view(site: Site, entity: Entity, mentions: list[dict[str, Any]], spel
     The page shows the first of the concordance's `pages`; the others are concordance pages of their own."""
     events = entity_events(site, entity)
     claims = entity_claims(site, entity)
-    return {**concordance_slice(site, mentions, 1, read), "pager": pager(entity.id, 1, pages), "page_count": pages,
+    return {**concordance_slice(site, mentions[slice(*page_range(site, 1))], 1, read), "pager": pager(entity.id, 1, pages), "page_count": pages,
         "entity": entity,
         "type_label": TYPE_LABELS[entity.type].rstrip("s") if entity.type != "other" else "Other",
         "description": Markup(site.rich.block(entity.description, "../")),
