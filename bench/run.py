@@ -186,6 +186,8 @@ def main() -> None:
             for count in sizes:
                 per = results[count]["cold"][0] / count
                 print(f"  {count:6} articles: {1000 * per:.2f} ms/article ({per / base:.2f} x)")
+            worst = max(results[count]["cold"][0] / count for count in sizes) / base
+            print(f"  linear within 10 % (issue 8's target): {'yes' if worst <= 1.10 else 'NO'}, at most {worst:.2f} x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
