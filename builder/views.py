@@ -532,12 +532,13 @@ def pager(entity_id: str, page: int, count: int) -> list[dict[str, Any]]:
     the last and the two either side of this one (gaps shown as an ellipsis), next. Empty for one page."""
     if count == 1:
         return []
-    href = lambda n: concordance_page_path(entity_id, n).removeprefix("glossary/")  # noqa: E731
-    shown = sorted({1, count, *range(max(1, page - 2), min(count, page + 2) + 1)})
-    def item(number: int | None, label: str = "", rel: str = "") -> dict[str, Any]:
-        return {"gap": number is None, "href": href(number) if number else "", "label": label or str(number),
-                "rel": rel, "current": number == page and not rel}
 
+    def item(number: int | None, label: str = "", rel: str = "") -> dict[str, Any]:
+        href = concordance_page_path(entity_id, number).removeprefix("glossary/") if number else ""
+        return {"gap": number is None, "href": href, "label": label or str(number), "rel": rel,
+                "current": number == page and not rel}
+
+    shown = sorted({1, count, *range(max(1, page - 2), min(count, page + 2) + 1)})
     items: list[dict[str, Any]] = [item(page - 1, "Previous", "prev")] if page > 1 else []
     for index, number in enumerate(shown):
         if index and number - shown[index - 1] > 1:

@@ -298,3 +298,15 @@ def test_concordance_page_size_must_be_a_whole_number_of_at_least_one(edition: P
                         encoding="utf-8")
     result = run_cli("build", "--content", str(edition), "--out", str(edition.parent / "out"))
     assert result.code == 1 and "'concordance_page_size' must be a whole number, not text" in result.err
+
+
+def test_a_long_pager_shows_the_ends_and_two_pages_either_side():
+    from builder.views import pager
+
+    items = pager("iran", 5, 10)
+    assert [i["label"] for i in items] == ["Previous", "1", "…", "3", "4", "5", "6", "7", "…", "10", "Next"]
+    assert [i["href"] for i in items if i["label"] in ("Previous", "1", "10", "Next")] == [
+        "iran.page-4.html", "iran.html", "iran.page-10.html", "iran.page-6.html"]
+    assert [i["label"] for i in items if i["current"]] == ["5"]
+    assert [i["label"] for i in pager("iran", 1, 3)] == ["1", "2", "3", "Next"]
+    assert pager("iran", 1, 1) == []
