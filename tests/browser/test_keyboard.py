@@ -128,3 +128,21 @@ def test_search_results_are_reachable_by_tab_and_enter_follows(open_page, file_r
     page.wait_for_url(file_root + target["href"])
     assert page.locator("h1").inner_text() == "Kirkuk"
     assert not watch.problems(), watch.problems()
+
+
+def test_the_search_run_after_typing_does_not_take_the_focus_from_a_result(open_page, file_root):
+    """Typing, Enter and Tab onto a result within the search's typing delay (a fast typist, a slow
+    machine): the delayed run must not rebuild the results under the focus."""
+    page, watch = open_page(file_root)
+    page.goto(file_root + "search.html")
+    page.evaluate("""() => {
+        const input = document.querySelector('#search-input');
+        input.value = 'Kirkuk';
+        input.dispatchEvent(new Event('input'));
+        input.form.requestSubmit();
+        document.querySelector('#search-results li a').setAttribute('data-test-focused', '');
+        document.querySelector('#search-results li a').focus();
+    }""")
+    page.wait_for_timeout(400)  # longer than the typing delay
+    assert page.evaluate("document.activeElement.hasAttribute('data-test-focused')"), "the results were rebuilt under the focus"
+    assert not watch.problems(), watch.problems()

@@ -101,8 +101,14 @@
     return span;
   }
 
+  var shown = null;
+
   function run() {
     var query = input.value;
+    // The same query again (Enter after typing, then the typing's delayed run) leaves the results
+    // alone: rebuilding them would take the focus from a result a keyboard user has tabbed to.
+    if (query === shown) return;
+    shown = query;
     var named = {};
     var groups = groupsFor(query, named);
     list.textContent = "";
@@ -137,7 +143,7 @@
 
   var timer = null;
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
-  input.form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  input.form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(); });
   var params = new URLSearchParams(window.location.search);
   if (params.get("q")) { input.value = params.get("q"); run(); }
 })();
