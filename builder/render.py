@@ -341,7 +341,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
             entity_events(site, entity), entity_claims(site, entity)))
         for page in range(2, count + 1):
             reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
-                shared_key, entity.id, page, count, digests[slice(*page_range(site, page))]))
+                shared_key, entity.id, page, count, edition.concordance_page_size, digests[slice(*page_range(site, page))]))
         entity_pages.extend((entity, page, count) for page in range(1, count + 1))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
