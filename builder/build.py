@@ -16,13 +16,13 @@ from . import load, model, stamp
 from .analysis import ArticleAnalysis, compile_terms
 from .articlecache import ArticleCache
 from .articlework import RELATED_SLOT, ArticleResult, analyse_articles, article_keys
-from .assets import fingerprint
+from .assets import AssetManifest, fingerprint
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation
 from .exports import article_annotations
 from .loadmemo import LoadMemo
 from .linking import build_entity_index, check_markdown_references, check_unused_aliases, warn_unused_overrides
 from .parallel import paused_gc
-from .render import PageRenderer, article_page, load_templates, make_env, render_site
+from .render import PageRenderer, article_page, loaded_templates, make_env, render_site
 from .reuse import PageReuse
 from .searchindex import article_docs
 from .views import Concordance, Site, concordance_groups
@@ -129,7 +129,14 @@ def _build(paths: Paths, *, write: bool, strict: bool, env: jinja2.Environment |
     static = paths.theme / "static"
     manifest = fingerprint(static) if static.is_dir() else fingerprint(Path("/nonexistent"))
     env = env or make_env(paths.theme, stamp.cache_dir(paths.out) / "templates")
-    load_templates(env)
+    with loaded_templates(env):
+        return _render(paths, edition, glossary_path, guide, diags, env, manifest, code, key, strict=strict, reuse=reuse)
+
+
+def _render(paths: Paths, edition: model.Edition, glossary_path: str | None, guide: str | None, diags: Diagnostics,
+            env: jinja2.Environment, manifest: AssetManifest, code: str, key: stamp.Inputs | None, *, strict: bool,
+            reuse: bool) -> BuildReport:
+    """Steps 3–7 of a writing build, with the theme's templates loaded."""
     site = Site(edition, {})
     site.prepare()
     keys = article_keys(edition, code + repr(sorted(manifest.paths.items())))

@@ -67,7 +67,8 @@ def display_path(path: Path) -> str:
 
 
 def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
-    """The file's text, or None after reporting why it cannot be read."""
+    """The file's text, or None after reporting why it cannot be read. `root` is the content directory,
+    already resolved (Path.resolve): the caller does it once, not once per file."""
     shown = display_path(path)
     loc = SourceLocation(shown)
     try:
@@ -75,7 +76,7 @@ def read_text(path: Path, root: Path, diags: Diagnostics) -> str | None:
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop, on Python < 3.13
         diags.error("unreadable", "file cannot be read (broken link?)", loc)
         return None
-    if not real.is_relative_to(root.resolve()):
+    if not real.is_relative_to(root):
         diags.error("outside-content", "file is a link to somewhere outside the content directory", loc,
                     ("hint: copy the file into the content directory instead of linking to it",))
         return None
@@ -153,10 +154,11 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
         diags.error("no-content", "content directory not found", SourceLocation(display_path(content_dir)))
         return RawContent(content_dir, {}, (), ())
     data = {}
+    real_root = content_dir.resolve()
     for name in DATA_FILES:
         path = content_dir / f"{name}.yaml"
         if path.exists() or path.is_symlink():
-            data[name] = read_yaml_file(path, content_dir, diags)
+            data[name] = read_yaml_file(path, real_root, diags)
     article_files: list[Path] = []
     for path in sorted((content_dir / "articles").glob("*"), key=lambda p: (p.stem, p.suffix != ".md", p.name)):
         if path.suffix not in (".md", ".markdown"):
@@ -172,7 +174,7 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
             continue
         annotation_files.append((check_slug(path, diags), path))
     guide_path = content_dir.absolute().parent / "docs" / "editing.md"
-    guide = read_text(guide_path, guide_path.parent, diags) if guide_path.is_file() else None
+    guide = read_text(guide_path, guide_path.parent.resolve(), diags) if guide_path.is_file() else None
     # A misnamed file still counts: no cascade of "unknown article".
     return RawContent(content_dir, data, tuple(article_files), tuple(annotation_files), guide,
                       tuple(slug_for(path.stem) for path in article_files))

@@ -552,7 +552,7 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
     comes back to this process, never a file's text or YAML tree, so nothing of them is left behind in
     its heap. With a `memo`, unchanged files' models come from the last build instead. Returns the
     articles, the notes by article slug, and whether any article could be read."""
-    articles_files, content = raw.article_files, raw.root
+    articles_files, content = raw.article_files, raw.root.resolve()
     paths = [*articles_files, *(path for _, path in raw.annotation_files)]
 
     def one(index: int) -> tuple[Any, tuple[Diagnostic, ...], tuple[Diagnostic, ...], str | None]:

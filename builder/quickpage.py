@@ -66,10 +66,11 @@ class QuickPages:
             return None
         diags = Diagnostics()
         article_file = self.paths.content / "articles" / f"{slug}.md"
-        raw = read_article(article_file, self.paths.content, diags)
+        root = self.paths.content.resolve()
+        raw = read_article(article_file, root, diags)
         article = build_article(raw, edition.outlets, edition.authors, diags) if raw else None
         notes_file = self.paths.content / "annotations" / f"{slug}.yaml"
-        notes = build_notes(slug, read_yaml_file(notes_file, self.paths.content, diags), diags) \
+        notes = build_notes(slug, read_yaml_file(notes_file, root, diags), diags) \
             if notes_file.is_file() else ()
         if article is None or diags.has_errors:
             return None

@@ -65,9 +65,32 @@ def test_a_theme_edit_reaches_every_cached_page(edition: Path, tmp_path: Path):
                if name.startswith("articles/") and name != "articles/404.html")
 
 
-def test_a_note_edit_rewrites_only_what_shows_the_note(edition: Path, tmp_path: Path):
+def test_a_kept_environment_sees_a_template_edited_between_builds(edition: Path, tmp_path: Path):
+    """The live preview keeps one Jinja environment for every build. A build holds the templates it
+    loaded at its start (no check of the files per page), so the next build must look again."""
+    from builder.render import make_env
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes" / "default", theme)
+    env = make_env(theme)
+    out = tmp_path / "site"
+    build(Paths(edition, out, theme), env=env)
+    _replace(theme / "templates" / "base.html", "</footer>", "<p>Edited footer</p></footer>")
+    build(Paths(edition, out, theme), env=env)
+    assert env.auto_reload, "the build left the environment's template checks off"
+    pages = [p for p in out.rglob("*.html")]
+    assert pages and all("Edited footer" in p.read_text(encoding="utf-8") for p in pages)
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "workers"])
+def test_a_note_edit_rewrites_only_what_shows_the_note(edition: Path, tmp_path: Path, monkeypatch, workers: int):
     """Its article's page and the two data files that carry every note; every other file of the site,
-    site-wide pages and assets included, is taken over from the last build (the same inode)."""
+    site-wide pages and assets included, is taken over from the last build (the same inode). With
+    workers, the article and entity pages' inputs hashes are made there and must reach the record."""
+    import builder.parallel as parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: workers)
     out = tmp_path / "site"
     paths = Paths(edition, out, ROOT / "themes" / "default")
     build(paths)
