@@ -68,19 +68,23 @@ class Site:
     md: Any = field(init=False)
     _relations: Any = field(init=False, default=None)
     _summaries: dict[str, str] = field(init=False, default_factory=dict)
+    _chip_heads: dict[str, str] = field(init=False, default_factory=dict)
+    _cards: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rich = RichText({e.id: e.name for e in self.edition.entities.values()})
         self.md = make_parser()
 
     def prepare(self) -> None:
-        """Compute what every article page shares (preview-card summaries) once, before workers fork."""
+        """Compute what every article page shares (each entity's preview card and chip) once, before workers fork."""
         for entity in self.edition.entities.values():
-            self.entity_summary(entity)
+            self.card_json(entity)
+            self.chip_head(entity)
 
     def adopt(self, other: "Site") -> None:
         """Take over another Site's shared indexes (the live preview's fast path)."""
         self._relations, self._summaries = other._relations, other._summaries
+        self._chip_heads, self._cards = other._chip_heads, other._cards
 
     def relations(self) -> "Relations":
         if self._relations is None:
@@ -103,6 +107,22 @@ class Site:
             text = plain_text(self.md, entity.description)
             summary = self._summaries[entity.id] = sentence_around(text, 0, 1)[0]
         return summary
+
+    def card_json(self, entity: Entity) -> str:
+        """The entity's preview card as JSON ([name, type, summary]), as the article pages carry it."""
+        card = self._cards.get(entity.id)
+        if card is None:
+            card = self._cards[entity.id] = json.dumps([entity.name, entity.type, self.entity_summary(entity)],
+                                                       ensure_ascii=False)
+        return card
+
+    def chip_head(self, entity: Entity) -> str:
+        """The start of the entity's chip in an article's list of what it names: the link."""
+        head = self._chip_heads.get(entity.id)
+        if head is None:
+            head = self._chip_heads[entity.id] = (f'<li><a href="../glossary/{html_escape(entity.id)}.html">'
+                                                  f'{html_escape(entity.name)}</a> ')
+        return head
 
 
 def plain_text(md: Any, markdown: str) -> str:
@@ -211,8 +231,9 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
 
     body = BodyRenderer(site.md, entity_link, footnote_ref).render(parsed, decorations, analysis.mentions)
     mentioned = Counter(m.entity_id for m in analysis.mentions)
-    cards = {eid: [entities[eid].name, entities[eid].type, site.entity_summary(entities[eid])]
-             for eid in sorted(mentioned)}
+    # What json.dumps of {id: card} with sorted keys gives, from each entity's card encoded once.
+    cards = "{" + ", ".join(f"{json.dumps(eid, ensure_ascii=False)}: {site.card_json(entities[eid])}"
+                            for eid in sorted(mentioned)) + "}"
     return {
         "article": article,
         "outlet": edition.outlet_of(article),
@@ -222,8 +243,8 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
         "body": Markup(body),
         "notes": note_views,
         "kind_counts": Counter(n.kind for n in note_views),
-        "entities": _mentioned_entities(edition, mentioned),
-        "entity_cards": Markup(json.dumps(cards, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
+        "entities": _mentioned_entities(site, mentioned),
+        "entity_cards": Markup(cards.replace("<", "\\u003c")),
         "events": [{"event": events_by_id[eid], "dates": event_dates(events_by_id[eid]),
                     "passage": parsed.passages[anchor.passage].id} for eid, anchor in
                    sorted(analysis.events, key=lambda item: (events_by_id[item[0]].date, item[0]))],
@@ -247,22 +268,21 @@ def _phrasing_html(block_html: str) -> str:
     return block_html.replace("<p>", '<span class="sn-p">').replace("</p>", "</span>").strip()
 
 
-def _mentioned_entities(edition: Edition, counts: Counter[str]) -> list[dict[str, Any]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _mentioned_entities(site: Site, counts: Counter[str]) -> list[dict[str, Any]]:
+    groups: dict[str, list[tuple[Entity, int]]] = defaultdict(list)
     for entity_id, count in counts.items():
-        entity = edition.entities[entity_id]
-        groups[entity.type].append({"entity": entity, "count": count})
-    return [{"type": t, "label": TYPE_LABELS[t], "chips": _chips(sorted(groups[t], key=lambda i: i["entity"].name.casefold()))}
+        entity = site.edition.entities[entity_id]
+        groups[entity.type].append((entity, count))
+    return [{"type": t, "label": TYPE_LABELS[t], "chips": _chips(site, sorted(groups[t], key=lambda i: i[0].name.casefold()))}
             for t in TYPE_LABELS if t in groups]
 
 
-def _chips(items: list[dict[str, Any]]) -> Markup:
+def _chips(site: Site, items: list[tuple[Entity, int]]) -> Markup:
     """The <li> chips of one entity type. Built here, not in Jinja: an article names dozens of entities,
     and this loop was a third of the article template's time."""
     return Markup("".join(
-        f'<li><a href="../glossary/{html_escape(i["entity"].id)}.html">{html_escape(i["entity"].name)}</a> '
-        f'<span class="count"><span aria-hidden="true">×{i["count"]}</span><span class="vh">{i["count"]} '
-        f'mention{"s" if i["count"] != 1 else ""}</span></span></li>' for i in items))
+        f'{site.chip_head(entity)}<span class="count"><span aria-hidden="true">×{count}</span><span class="vh">{count} '
+        f'mention{"s" if count != 1 else ""}</span></span></li>' for entity, count in items))
 
 
 RELATED_LIMIT = 6
