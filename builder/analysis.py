@@ -11,7 +11,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from .anchoring import Anchor, PassageIndex, anchor_selector
 from .diagnostics import Diagnostics
-from .linking import EntityIndex, Mention, find_mentions
+from .linking import EntityIndex, Mention, find_mentions, whole_word_matches
 from .diagnostics import SourceLocation
 from .markdown import MAX_NESTING, ParsedArticle, Passage, passage_id, too_deep
 from .model import Concept, Edition
@@ -52,7 +52,21 @@ class ArticleAnalysis:
     footnotes: tuple[FootnoteRef, ...]
 
 
-def compile_terms(concepts: tuple[Concept, ...]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]]:
+class Terms(NamedTuple):
+    """The framing terms' forms, compiled for find_terms."""
+
+    anycase: re.Pattern[str] | None
+    """Every form, case-insensitive, as a whole word: right for any text."""
+    lowered: re.Pattern[str] | None
+    """When every form's cased letters are ASCII: the forms in lower case, with no look-behind at the front (see
+    linking.whole_word_matches), for text whose cased letters are all ASCII, lowered. The regex engine
+    can then skip ahead to the forms' first letters, which it cannot do for a case-insensitive
+    pattern or one that opens with a look-behind: twice as fast on an article."""
+    owners: dict[str, tuple[str, str]]
+    """form, case-folded -> (concept id, term label)."""
+
+
+def compile_terms(concepts: tuple[Concept, ...]) -> Terms:
     """One case-insensitive, whole-word pattern for every form of every term."""
     owners: dict[str, tuple[str, str]] = {}
     for concept in concepts:
@@ -60,17 +74,33 @@ def compile_terms(concepts: tuple[Concept, ...]) -> tuple[re.Pattern[str] | None
             for form in term.forms:
                 owners.setdefault(form.casefold(), (concept.id, term.label))
     if not owners:
-        return None, owners
+        return Terms(None, None, owners)
     alternatives = "|".join(re.escape(form) for form in sorted(owners, key=lambda f: (-len(f), f)))
-    return re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w])", re.IGNORECASE), owners
+    anycase = re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    lowered = re.compile(rf"(?:{alternatives})(?![\w])") if all(map(_cased_only_in_ascii, owners)) else None
+    return Terms(anycase, lowered, owners)
 
 
-def find_terms(parsed: ParsedArticle, pattern: re.Pattern[str] | None, owners: dict[str, tuple[str, str]]) -> tuple[TermHit, ...]:
-    if pattern is None:
+def _cased_only_in_ascii(text: str) -> bool:
+    """Whether every letter of `text` that has a case is ASCII. Then lowering changes only ASCII letters,
+    one for one, and a form whose cased letters are ASCII too matches the lowered text exactly where it
+    matches the text in any case (a letter without case matches only itself either way): the letters a case-insensitive match also equates with ASCII ones (the Kelvin sign, the long
+    s, the dotted and dotless i) all have a case, and so send the text the slow way."""
+    return text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
+
+
+def find_terms(parsed: ParsedArticle, terms: Terms) -> tuple[TermHit, ...]:
+    if terms.anycase is None:
         return ()
     hits = []
+    owners = terms.owners
     for number, passage in enumerate(parsed.passages):
-        for match in pattern.finditer(passage.text):
+        text = passage.text
+        if terms.lowered is not None and _cased_only_in_ascii(text):
+            matches: Iterator[re.Match[str]] = whole_word_matches(terms.lowered, text.lower())
+        else:
+            matches = terms.anycase.finditer(text)
+        for match in matches:
             concept_id, term = owners[match.group(0).casefold()]
             hits.append(TermHit(concept_id, term, number, match.start(), match.end()))
     return tuple(hits)
@@ -91,7 +121,7 @@ def find_footnote_refs(parsed: ParsedArticle) -> tuple[FootnoteRef, ...]:
 
 
 def analyse_article(parsed: ParsedArticle, edition: Edition, entity_index: EntityIndex,
-                    terms: tuple[re.Pattern[str] | None, dict[str, tuple[str, str]]], diags: Diagnostics) -> ArticleAnalysis:
+                    terms: Terms, diags: Diagnostics) -> ArticleAnalysis:
     slug = parsed.article.slug
     deep = too_deep(parsed.tokens)
     if deep is not None:
@@ -121,7 +151,7 @@ def analyse_article(parsed: ParsedArticle, edition: Edition, entity_index: Entit
     _check_overlaps(parsed, edition, notes, diags)
     return ArticleAnalysis(parsed, notes, claims, tuple(events),
                            find_mentions(parsed, entity_index, edition.overrides),
-                           find_terms(parsed, *terms), find_footnote_refs(parsed))
+                           find_terms(parsed, terms), find_footnote_refs(parsed))
 
 
 def _check_overlaps(parsed: ParsedArticle, edition: Edition, anchors: Mapping[str, Anchor], diags: Diagnostics) -> None:

@@ -104,7 +104,7 @@ def build_entity_index(edition: Edition, diags: Diagnostics) -> EntityIndex:
         return EntityIndex(None, {})
     # Iterative trie emission would be needed only for names of thousands of characters.
     body = trie_regex(sorted(owners))
-    # No look-behind at the front (see _names_in): a pattern that starts with the names lets the regex
+    # No look-behind at the front (see whole_word_matches): a pattern that starts with the names lets the regex
     # engine skip ahead to their first letters, which halves the time to scan an article.
     pattern = re.compile(rf"(?P<name>{body}){_POSSESSIVE}(?![\w])")
     return EntityIndex(pattern, {k: tuple(v) for k, v in owners.items()})
@@ -122,7 +122,7 @@ def _override_for(overrides: list[MentionOverride], text: str, passage_text: str
     return None
 
 
-def _names_in(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def whole_word_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     r"""pattern's matches in `text` that do not continue a word or a hyphenated compound: what
     `(?<![\w\-])` at the pattern's front would give. A match refused for that is searched again one
     character on, where the look-behind would have let the engine try next."""
@@ -154,7 +154,7 @@ def find_mentions(parsed: ParsedArticle, index: EntityIndex, overrides: Iterable
                 link_depth -= 1
             length = len(child.content) if child.type in ("text", "code_inline") else (1 if child.type in ("softbreak", "hardbreak") else 0)
             if child.type == "text" and not link_depth:
-                for match in _names_in(index.pattern, child.content):
+                for match in whole_word_matches(index.pattern, child.content):
                     text = " ".join(match.group("name").split())
                     start, end = offset + match.start(), offset + match.start() + len(match.group("name"))
                     override = _override_for(local, text, passage.text, start, end)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.diagnostics import Diagnostics, SourceLocation
-from builder.linking import _names_in, build_entity_index, find_mentions, trie_regex
+from builder.linking import whole_word_matches, build_entity_index, find_mentions, trie_regex
 from builder.markdown import make_parser, parse_article
 from builder.model import Article, Edition, Entity, MentionOverride
 
@@ -63,7 +63,7 @@ def test_names_are_found_exactly_where_a_look_behind_would_find_them(parts):
                                        entity("muhandis", "Muhandis")), Diagnostics())
     text = "".join(parts)
     behind = re.compile(r"(?<![\w\-])" + index.pattern.pattern)
-    assert [m.span() for m in _names_in(index.pattern, text)] == [m.span() for m in behind.finditer(text)]
+    assert [m.span() for m in whole_word_matches(index.pattern, text)] == [m.span() for m in behind.finditer(text)]
 
 
 def test_possessives_count_as_mentions():
