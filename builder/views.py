@@ -109,11 +109,12 @@ class Site:
         return summary
 
     def card_json(self, entity: Entity) -> str:
-        """The entity's preview card as JSON ([name, type, summary]), as the article pages carry it."""
+        """The entity's preview card as a JSON object's member (`"id": [name, type, summary]`), as the
+        article pages carry it."""
         card = self._cards.get(entity.id)
         if card is None:
-            card = self._cards[entity.id] = json.dumps([entity.name, entity.type, self.entity_summary(entity)],
-                                                       ensure_ascii=False)
+            card = self._cards[entity.id] = json.dumps(
+                {entity.id: [entity.name, entity.type, self.entity_summary(entity)]}, ensure_ascii=False)[1:-1]
         return card
 
     def chip_head(self, entity: Entity) -> str:
@@ -232,8 +233,7 @@ def article_view(site: Site, article: Article, root: str = "../") -> dict[str, A
     body = BodyRenderer(site.md, entity_link, footnote_ref).render(parsed, decorations, analysis.mentions)
     mentioned = Counter(m.entity_id for m in analysis.mentions)
     # What json.dumps of {id: card} with sorted keys gives, from each entity's card encoded once.
-    cards = "{" + ", ".join(f"{json.dumps(eid, ensure_ascii=False)}: {site.card_json(entities[eid])}"
-                            for eid in sorted(mentioned)) + "}"
+    cards = "{" + ", ".join(site.card_json(entities[eid]) for eid in sorted(mentioned)) + "}"
     return {
         "article": article,
         "outlet": edition.outlet_of(article),
