@@ -349,16 +349,15 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     def entity_page(renderer: PageRenderer, number: int) -> None:
         entity, page, count = entity_pages[number]
         dest = concordance_page_path(entity.id, page)
-        digests = concordances.digests(entity.id)
         # The first page shows totals over every article, so it hashes every section; the others only theirs.
         if page == 1:
             digest = inputs_hash(
-                shared_key, entity.id, digests, edition.concordance_page_size,
+                shared_key, entity.id, concordances.digests(entity.id), edition.concordance_page_size,
                 [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
                 entity_events(site, entity), entity_claims(site, entity))
         else:
             digest = inputs_hash(shared_key, entity.id, page, count, edition.concordance_page_size,
-                                 digests[slice(*page_range(site, page))])
+                                 concordances.digests(entity.id, *page_range(site, page)))
         if taken(renderer, dest, digest):
             return
         if page == 1:
