@@ -61,20 +61,11 @@ def map_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) ->
 def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -> Iterator[R]:
     """work(i) for i in range(count), in order, as they are done: the caller can consume (and drop)
     each result while the workers go on, so results never pile up in memory."""
-    with started(count, work, heavy=heavy) as results:
-        yield from results
-
-
-@contextlib.contextmanager
-def started(count: int, work: Callable[[int], R], *, heavy: bool = False) -> Iterator[Iterator[R]]:
-    """Like imap_indices, but the workers start at once, on entering the block: this process can do
-    work of its own meanwhile, then take the results (in order; all of them, within the block).
-    Serially, each work(i) is done as its result is taken."""
     global _job
     workers = worker_count()
     threshold = PARALLEL_MIN_ARTICLES if heavy else PARALLEL_MIN_ITEMS
     if count < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield (work(index) for index in range(count))
+        yield from (work(index) for index in range(count))
         return
     # Small slices balance uneven items (a long article, an entity named everywhere); imap keeps order.
     chunk = max(1, min(32, count // (workers * 8)))
@@ -87,8 +78,8 @@ def started(count: int, work: Callable[[int], R], *, heavy: bool = False) -> Ite
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
             _job = None  # the workers have their copy; a nested use in this process must not see it
-            # imap hands the slices to the workers now, from a thread of its own.
-            yield (item for part in pool.imap(_run_slice, slices) for item in part)
+            for part in pool.imap(_run_slice, slices):
+                yield from part
     finally:
         _job = None
         gc.unfreeze()
@@ -98,28 +89,15 @@ def render_pages(count: int, render: Callable[[Any, int], None], make_pages: Cal
                  diags: Diagnostics, inputs: dict[str, str]) -> list[Any]:
     """Call render(pages, i) for i in range(count); pages write their files themselves.
     Returns the written paths in order of i; diagnostics are gathered into `diags`, and the pages'
-    inputs hashes (see reuse) into `inputs`."""
-    with rendering_pages(count, render, make_pages, diags, inputs) as written:
-        return written()
-
-
-@contextlib.contextmanager
-def rendering_pages(count: int, render: Callable[[Any, int], None], make_pages: Callable[[], Any],
-                    diags: Diagnostics, inputs: dict[str, str]) -> Iterator[Callable[[], list[Any]]]:
-    """render_pages, started on entering the block; calling what it gives waits for the pages and
-    returns their paths. Meanwhile this process can render pages of its own (on a third of the
-    cores' time, where it would otherwise leave a core idle while it works)."""
+    inputs hashes (see reuse), made where they were rendered, into `inputs`."""
     def one(index: int) -> tuple[list[Any], list[Any], dict[str, str]]:
         pages = make_pages()
         render(pages, index)
         return pages.dests, pages.diags.items, pages.inputs
 
-    with started(count, one) as results:
-        def written() -> list[Any]:
-            paths: list[Any] = []
-            for dests, problems, hashes in results:
-                paths.extend(dests)
-                diags.extend(problems)
-                inputs.update(hashes)
-            return paths
-        yield written
+    written: list[Any] = []
+    for dests, problems, hashes in map_indices(count, one):
+        written.extend(dests)
+        diags.extend(problems)
+        inputs.update(hashes)
+    return written
