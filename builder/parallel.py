@@ -86,18 +86,16 @@ def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -
 
 
 def render_pages(count: int, render: Callable[[Any, int], None], make_pages: Callable[[], Any],
-                 diags: Diagnostics, inputs: dict[str, str]) -> list[Any]:
+                 diags: Diagnostics) -> list[Any]:
     """Call render(pages, i) for i in range(count); pages write their files themselves.
-    Returns the written paths in order of i; diagnostics are gathered into `diags`, and the pages'
-    inputs hashes (see reuse), made where they were rendered, into `inputs`."""
-    def one(index: int) -> tuple[list[Any], list[Any], dict[str, str]]:
+    Returns the written paths in order of i; diagnostics are gathered into `diags`."""
+    def one(index: int) -> tuple[list[Any], list[Any]]:
         pages = make_pages()
         render(pages, index)
-        return pages.dests, pages.diags.items, pages.inputs
+        return pages.dests, pages.diags.items
 
     written: list[Any] = []
-    for dests, problems, hashes in map_indices(count, one):
+    for dests, problems in map_indices(count, one):
         written.extend(dests)
         diags.extend(problems)
-        inputs.update(hashes)
     return written

@@ -21,10 +21,10 @@ from .assets import AssetManifest
 from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
+from .model import Entity
 from .parallel import render_pages
 from .searchindex import search_index_script
 from .write import SiteWriter
-from .model import Entity
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
                     glossary_index, is_wide, language_view, long_date, note_backlinks, page_range, pager, plain_text,
@@ -131,9 +131,6 @@ class PageRenderer:
     def __init__(self, env: jinja2.Environment, site: Site, manifest: AssetManifest, diags: Diagnostics, sink: Sink):
         self.env, self.site, self.manifest, self.diags, self.sink = env, site, manifest, diags, sink
         self.dests: list[PurePosixPath] = []
-        self.inputs: dict[str, str] = {}
-        """dest -> inputs hash of each page it rendered or took over (see reuse): made in a worker, they
-        go back with the paths to the parent, which records them."""
 
     def render(self, dest: str, template: str, *, title: str, summary: str = "", section: str = "",
                **context: Any) -> bytes | None:
@@ -300,79 +297,71 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     articles_key = inputs_hash(shared_key, keys.records) if hashable else None
     known = {id(article): digest for article, digest in zip(edition.articles, keys.records)}
 
-    def reused(renderer: PageRenderer, dest: str, *inputs: object) -> bool:
+    def reused(dest: str, *inputs: object) -> bool:
         if articles_key is None:
             return False
-        return taken(renderer, dest, inputs_hash(articles_key, dest, *inputs, known=known))
-
-    def taken(renderer: PageRenderer, dest: str, digest: str) -> bool:
-        """Whether the last build's file for `dest` was taken over, its inputs hash being `digest`
-        (also for the record of this build: in a worker, it goes back to the parent)."""
-        reuse.expect(dest, digest)
-        renderer.inputs[dest] = digest
+        reuse.expect(dest, inputs_hash(articles_key, dest, *inputs, known=known))
         if reuse.take(dest, writer):
-            renderer.dests.append(PurePosixPath(dest))
+            pages.dests.append(PurePosixPath(dest))
             return True
         return False
 
-    def sitewide(renderer: PageRenderer, dest: str, template: str, **context: Any) -> None:
-        if not reused(renderer, dest, template, context):
-            renderer.page(dest, template, **context)
+    def sitewide(dest: str, template: str, **context: Any) -> None:
+        if not reused(dest, template, context):
+            pages.page(dest, template, **context)
 
     for asset in manifest.files:
-        if not reused(pages, asset.dest.as_posix(), asset.data):
+        if not reused(asset.dest.as_posix(), asset.data):
             pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
-    sitewide(pages, "index.html", "index.html", title=edition.title, section="home",
+    sitewide("index.html", "index.html", title=edition.title, section="home",
              summary=edition_summary(site), articles=[_card(site, a) for a in articles],
              lede=Markup(site.rich.block(edition.description, "")),
              jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
                              "url": edition.base_url, "inLanguage": edition.language,
                              "description": edition_summary(site)}))
+    # Computed here, before any fork, so workers share them.
+    related = [related_articles(site, article) for article in articles]
+    for article, result, rows in zip(articles, results, related):
+        reuse.expect(f"articles/{article.slug}.html", inputs_hash(result.key, [
+            (r["article"].slug, r["article"].title, r["outlet"].name, r["claims"], r["events"], r["entities"]) for r in rows]))
     fresh = lambda: PageRenderer(env, site, manifest, Diagnostics(), writer.write)  # noqa: E731 - one per page
     slot = RELATED_SLOT.encode()
 
-    # Computed here, before the workers fork: in a worker, walking every article's relations would
-    # touch (and so copy, page by page) much of the model it shares with this process.
-    related_by_article = [related_articles(site, article) for article in articles]
-
-    def article_page_whole(renderer: PageRenderer, number: int) -> None:
+    def finish_article(renderer: PageRenderer, number: int) -> None:
         article, result = articles[number], results[number]
         dest = f"articles/{article.slug}.html"
-        related = related_by_article[number]
-        if taken(renderer, dest, inputs_hash(result.key, [
-                (r["article"].slug, r["article"].title, r["outlet"].name, r["claims"], r["events"], r["entities"])
-                for r in related])):
+        if reuse.take(dest, writer):
+            renderer.dests.append(PurePosixPath(dest))
             return
         assert result.page, "articles with errors stop the build before rendering"
         data = cache.page(result.key)
         assert data is not None, f"the cache entry of {article.slug} went missing during the build"
-        html = env.get_template("related.html").render(related=related)
+        html = env.get_template("related.html").render(related=related[number])
         renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
-    backlinks = note_backlinks(site)  # before the workers fork, so that they share it
-    # Each entity's page, then its concordance's further pages: one item of work each. Their inputs
-    # hashes are made here, before the workers fork: pickling the notes, events and claims an entity
-    # page shows would touch (and so copy) in each worker the memory it shares with this process.
+    pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
+    backlinks = note_backlinks(site)
+    # Each entity's page, then its concordance's further pages: one item of work each.
     entity_pages: list[tuple[Entity, int, int]] = []
-    entity_digests: list[str] = []
     for entity in sorted(edition.entities.values(), key=lambda e: e.id):
         count = concordance_pages(site, concordances, entity)
+        digests = concordances.digests(entity.id)
         # The first page shows totals over every article, so it hashes every section; the others only theirs.
-        entity_digests.append(inputs_hash(
-            shared_key, entity.id, concordances.digests(entity.id), edition.concordance_page_size,
+        reuse.expect(concordance_page_path(entity.id, 1), inputs_hash(
+            shared_key, entity.id, digests, edition.concordance_page_size,
             [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
             entity_events(site, entity), entity_claims(site, entity)))
-        entity_digests.extend(inputs_hash(shared_key, entity.id, page, count, edition.concordance_page_size,
-                                          concordances.digests(entity.id, *page_range(site, page)))
-                              for page in range(2, count + 1))
+        for page in range(2, count + 1):
+            reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
+                shared_key, entity.id, page, count, edition.concordance_page_size, digests[slice(*page_range(site, page))]))
         entity_pages.extend((entity, page, count) for page in range(1, count + 1))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
         entity, page, count = entity_pages[number]
         dest = concordance_page_path(entity.id, page)
-        digest = entity_digests[number]
-        if taken(renderer, dest, digest):
+        if reuse.take(dest, writer):
+            renderer.dests.append(PurePosixPath(dest))
             return
         if page == 1:
             view = entity_view(site, entity, concordances.get(entity.id), concordances.spellings(entity.id),
@@ -387,56 +376,47 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                       entity=entity, page=page, page_count=count, article_total=concordances.size(entity.id),
                       pager=pager(entity.id, page, count), **view)
 
+    pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags))
+    sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
+             summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
+             **glossary_index(site, concordances))
+    sitewide("sources.html", "sources.html", title="Sources", section="sources",
+             summary="Who published each article, and how independent raters assess the outlets.",
+             outlets=sources_view(site), authors=authors_view(site))
+    sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
+             summary="Where the accounts disagree, side by side, with what later reporting established.",
+             claims=claims_view(site), wide=is_wide(site))
+    sitewide("timeline.html", "timeline.html", title="Timeline", section="timeline",
+             summary="The events of the crisis in date order, linked to every passage that discusses them.",
+             events=timeline_view(site))
+    sitewide("language.html", "language.html", title="Language", section="language",
+             summary="How each source names the same things: competing terms counted in every article.",
+             concepts=language_view(site), wide=is_wide(site))
+    sitewide("search.html", "search.html", title="Search", section="search",
+             summary="Search the articles, notes, glossary, claims and timeline.")
+    sitewide("about.html", "about.html", title="About this edition", section="about",
+             summary="Editorial method, provenance of every article and every omission.",
+             method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    if guide:
+        sitewide("guide.html", "guide.html", title="Editor’s guide", section="about",
+                 summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
+                 **dict(zip(("guide", "guide_toc"), render_guide(guide))))
+    for prefix in ("", "articles/", "glossary/"):
+        sitewide(f"{prefix}404.html", "404.html", title="Page not found", section="")
+
     def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
         return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
 
-    def site_wide_pages(renderer: PageRenderer) -> None:
-        sitewide(renderer, "glossary/index.html", "glossary.html", title="Glossary", section="glossary",
-                 summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
-                 **glossary_index(site, concordances))
-        sitewide(renderer, "sources.html", "sources.html", title="Sources", section="sources",
-                 summary="Who published each article, and how independent raters assess the outlets.",
-                 outlets=sources_view(site), authors=authors_view(site))
-        sitewide(renderer, "claims.html", "claims.html", title="Contested claims", section="claims",
-                 summary="Where the accounts disagree, side by side, with what later reporting established.",
-                 claims=claims_view(site), wide=is_wide(site))
-        sitewide(renderer, "timeline.html", "timeline.html", title="Timeline", section="timeline",
-                 summary="The events of the crisis in date order, linked to every passage that discusses them.",
-                 events=timeline_view(site))
-        sitewide(renderer, "language.html", "language.html", title="Language", section="language",
-                 summary="How each source names the same things: competing terms counted in every article.",
-                 concepts=language_view(site), wide=is_wide(site))
-        sitewide(renderer, "search.html", "search.html", title="Search", section="search",
-                 summary="Search the articles, notes, glossary, claims and timeline.")
-        sitewide(renderer, "about.html", "about.html", title="About this edition", section="about",
-                 summary="Editorial method, provenance of every article and every omission.",
-                 method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
-        if guide:
-            sitewide(renderer, "guide.html", "guide.html", title="Editor’s guide", section="about",
-                     summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
-                     **dict(zip(("guide", "guide_toc"), render_guide(guide))))
-        for prefix in ("", "articles/", "glossary/"):
-            sitewide(renderer, f"{prefix}404.html", "404.html", title="Page not found", section="")
-        renderer.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
-                                                  search_index_script(site, pieces(lambda r: r.search))))
-        renderer.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
-            site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
-
-    # The workers make each page's inputs hash themselves. The article pages and the entity pages
-    # each have workers of their own: a worker that had done both would hold copies of the pages of
-    # memory both touched (at 10,000 articles, 70 MB more at the peak).
-    pages.dests.extend(render_pages(len(articles), article_page_whole, fresh, diags, reuse.inputs))
-    pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags, reuse.inputs))
-    # The site-wide pages after the workers are gone, not meanwhile: this process walks every article
-    # for them, which while workers share its memory would copy most of the model (at 10,000 articles
-    # the peak grew by 150 MB, for 1 s).
-    site_wide_pages(pages)
-    if not reused(pages, "feed.xml"):
+    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
+                                           search_index_script(site, pieces(lambda r: r.search))))
+    pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
+        site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
+    if not reused("feed.xml"):
         pages.data("feed.xml", atom_feed(site))
-    if not reused(pages, "robots.txt"):
+    if not reused("robots.txt"):
         pages.data("robots.txt", robots_txt(edition))
     listed = [d.as_posix() for d in pages.dests if d.suffix == ".html" and d.name != "404.html"]
-    if not reused(pages, "sitemap.xml", listed):
+    if not reused("sitemap.xml", listed):
         pages.data("sitemap.xml", sitemap_xml(edition, listed))
     return pages.dests
 
