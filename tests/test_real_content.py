@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from builder.build import Paths, analyse_content, build
 from builder.diagnostics import Diagnostics
