@@ -58,8 +58,8 @@ class Terms(NamedTuple):
     anycase: re.Pattern[str] | None
     """Every form, case-insensitive, as a whole word: right for any text."""
     lowered: re.Pattern[str] | None
-    """When every form's cased letters are ASCII: the forms in lower case, with no look-behind at the front (see
-    linking.whole_word_matches), for text whose cased letters are all ASCII, lowered. The regex engine
+    """When every form's cased letters are ASCII: the forms in lower case, with no look-behind at the
+    front (see linking.whole_word_matches), for text whose cased letters are all ASCII, lowered. The regex engine
     can then skip ahead to the forms' first letters, which it cannot do for a case-insensitive
     pattern or one that opens with a look-behind: twice as fast on an article."""
     owners: dict[str, tuple[str, str]]
@@ -84,8 +84,9 @@ def compile_terms(concepts: tuple[Concept, ...]) -> Terms:
 def _cased_only_in_ascii(text: str) -> bool:
     """Whether every letter of `text` that has a case is ASCII. Then lowering changes only ASCII letters,
     one for one, and a form whose cased letters are ASCII too matches the lowered text exactly where it
-    matches the text in any case (a letter without case matches only itself either way): the letters a case-insensitive match also equates with ASCII ones (the Kelvin sign, the long
-    s, the dotted and dotless i) all have a case, and so send the text the slow way."""
+    matches the text in any case (a letter without case matches only itself either way): the letters
+    a case-insensitive match also equates with ASCII ones (the Kelvin sign, the long s, the dotted and
+    dotless i) all have a case, and so send the text the slow way."""
     return text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
 
 

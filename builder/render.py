@@ -66,7 +66,7 @@ def loaded_templates(env: jinja2.Environment) -> Iterator[None]:
     are. A broken template is left to fail where it is used, which reports it.
 
     Jinja otherwise checks each template's file on disk every time it is fetched (for each page, and
-    for each page's base template): a thousandth of a second per page in all. Holding them also means
+    for each page's base template), about half a percent of a build's time. Holding them also means
     a template saved during a build cannot give one build pages from two versions of the theme; the
     next build (the live preview keeps the environment) sees the change."""
     for name in env.list_templates():

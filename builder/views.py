@@ -495,10 +495,9 @@ class Concordance:
                  "html": Spooled(rows[i + 1], rows[i + 2]), "count": rows[i + 3]}
                 for i in range(0, len(rows), 5)]
 
-    def digests(self, entity_id: str, start: int = 0, stop: int | None = None) -> list[int]:
-        """What the entity page's inputs hash takes from each article's section (see reuse): of the
-        sections from `start` to `stop` (a further page reads only its own, as in get)."""
-        return list(self._rows.get(entity_id, array("q"))[start * 5 + 4:None if stop is None else stop * 5:5])
+    def digests(self, entity_id: str) -> list[int]:
+        """What the entity page's inputs hash takes from each article's section (see reuse)."""
+        return list(self._rows.get(entity_id, array("q"))[4::5])
 
     def size(self, entity_id: str) -> int:
         """How many articles name the entity."""

@@ -84,8 +84,8 @@ def test_a_kept_environment_sees_a_template_edited_between_builds(edition: Path,
 @pytest.mark.parametrize("workers", [1, 2], ids=["one process", "workers"])
 def test_a_note_edit_rewrites_only_what_shows_the_note(edition: Path, tmp_path: Path, monkeypatch, workers: int):
     """Its article's page and the two data files that carry every note; every other file of the site,
-    site-wide pages and assets included, is taken over from the last build (the same inode). With
-    workers, the article and entity pages' inputs hashes are made there and must reach the record."""
+    site-wide pages and assets included, is taken over from the last build (the same inode), whether
+    one process renders the pages or workers do."""
     import builder.parallel as parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
