@@ -20,6 +20,9 @@ PARALLEL_MIN_ITEMS = 200
 PARALLEL_MIN_ARTICLES = 64
 """The same for whole articles (parse, anchor, link and render each), which are far heavier than a page."""
 
+RETIRE_AFTER = 256
+"""Items a worker does before a fresh one takes its place (see imap_indices)."""
+
 R = TypeVar("R")
 
 _job: Callable[[int], Any] | None = None
@@ -45,7 +48,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _worker_start() -> None:
+def _worker_start(work: Callable[[int], Any]) -> None:
+    global _job
+    _job = work  # given here, not inherited: a worker that replaces a retired one is forked later
+    # What the parent made since it froze its heap (the results so far, when this worker replaces a
+    # retired one) is out of the collector's sight too: a collection would write to every object.
+    gc.freeze()
     gc.enable()  # forked inside paused_gc(): a worker's own garbage (Jinja's frames) has cycles
 
 
@@ -70,18 +78,21 @@ def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -
     # Small slices balance uneven items (a long article, an entity named everywhere); imap keeps order.
     chunk = max(1, min(32, count // (workers * 8)))
     slices = [list(range(start, min(count, start + chunk))) for start in range(0, count, chunk)]
-    _job = work
     # Freezing moves everything built so far out of the collector's sight: otherwise each worker's
     # collections walk (and so copy, page by page) the whole inherited heap, and the parent's walk
     # the model again and again while results arrive.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
-            _job = None  # the workers have their copy; a nested use in this process must not see it
+        # A worker retires after RETIRE_AFTER items and a fresh one is forked in its place. Every object
+        # a worker reads from the inherited model has its reference count written, so the memory page
+        # it lives on is copied into the worker: over a whole edition each worker would come to hold a
+        # private copy of the part of the model it read (80 MiB each at 10,000 articles). A fresh worker
+        # shares the parent's pages again.
+        with multiprocessing.get_context("fork").Pool(workers, _worker_start, (work,),
+                                                      max(1, RETIRE_AFTER // chunk)) as pool:
             for part in pool.imap(_run_slice, slices):
                 yield from part
     finally:
-        _job = None
         gc.unfreeze()
 
 
