@@ -21,7 +21,7 @@ PARALLEL_MIN_ARTICLES = 64
 """The same for whole articles (parse, anchor, link and render each), which are far heavier than a page."""
 
 RETIRE_AFTER = 256
-"""Items a worker does before a fresh one takes its place (see imap_indices)."""
+"""Items a worker does, by default, before a fresh one takes its place (see imap_indices)."""
 
 R = TypeVar("R")
 
@@ -61,15 +61,17 @@ def worker_count() -> int:
     return os.cpu_count() or 1
 
 
-def map_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -> list[R]:
+def map_indices(count: int, work: Callable[[int], R], *, heavy: bool = False,
+                retire_after: int | None = RETIRE_AFTER) -> list[R]:
     """[work(i) for i in range(count)], on every core when it is worth it."""
-    return list(imap_indices(count, work, heavy=heavy))
+    return list(imap_indices(count, work, heavy=heavy, retire_after=retire_after))
 
 
-def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -> Iterator[R]:
+def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False,
+                 retire_after: int | None = RETIRE_AFTER) -> Iterator[R]:
     """work(i) for i in range(count), in order, as they are done: the caller can consume (and drop)
-    each result while the workers go on, so results never pile up in memory."""
-    global _job
+    each result while the workers go on, so results never pile up in memory. A worker retires after
+    `retire_after` items (None: never); work that does not read the model has no need to."""
     workers = worker_count()
     threshold = PARALLEL_MIN_ARTICLES if heavy else PARALLEL_MIN_ITEMS
     if count < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -83,13 +85,13 @@ def imap_indices(count: int, work: Callable[[int], R], *, heavy: bool = False) -
     # the model again and again while results arrive.
     gc.freeze()
     try:
-        # A worker retires after RETIRE_AFTER items and a fresh one is forked in its place. Every object
+        # A worker retires after `retire_after` items and a fresh one is forked in its place. Every object
         # a worker reads from the inherited model has its reference count written, so the memory page
         # it lives on is copied into the worker: over a whole edition each worker would come to hold a
         # private copy of the part of the model it read (80 MiB each at 10,000 articles). A fresh worker
         # shares the parent's pages again.
-        with multiprocessing.get_context("fork").Pool(workers, _worker_start, (work,),
-                                                      max(1, RETIRE_AFTER // chunk)) as pool:
+        retire = max(1, retire_after // chunk) if retire_after else None
+        with multiprocessing.get_context("fork").Pool(workers, _worker_start, (work,), retire) as pool:
             for part in pool.imap(_run_slice, slices):
                 yield from part
     finally:
