@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .linking import EntityIndex, unused_overrides
 from .markdown import make_parser, parse_article
 from .model import Edition, MentionOverride
-from .parallel import imap_indices, paused_gc
+from .parallel import RETIRE_AFTER, imap_indices, paused_gc
 from .reuse import inputs_hash
 from .views import ConcordanceGroup, PackedGroups, Spooled, pack_groups
 
@@ -155,7 +155,8 @@ def analyse_articles(edition: Edition, entity_index: EntityIndex, terms: Any, di
             return result, cache.store(key, rendered, parts, result)
         return result, None
 
-    computed = imap_indices(len(missing), lambda i: work(missing[i]), heavy=True)
+    # Each article's work reads its own share of the model (its text, notes, locations): see parallel.RETIRE_AFTER.
+    computed = imap_indices(len(missing), lambda i: work(missing[i]), heavy=True, retire_after=RETIRE_AFTER)
     results: list[ArticleResult] = []
     shared: dict[Any, Any] = {}
     # The parent only collects here: without the collector, which would walk every result so far

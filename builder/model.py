@@ -578,9 +578,7 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
         data = pickle.dumps(one(index), protocol=pickle.HIGHEST_PROTOCOL)
         return data, memo.store(keys[index], data) if memo else None
 
-    # Reading files touches none of the model, so a worker has nothing to give back by retiring, and
-    # at a third of a millisecond a file, forking anew every few hundred would cost more than it saves.
-    computed = imap_indices(len(missing), lambda i: work(missing[i]), retire_after=None)
+    computed = imap_indices(len(missing), lambda i: work(missing[i]))
     articles: list[Article] = []
     notes: dict[str, tuple[Note, ...]] = {}
     first_path: dict[str, str] = {}

@@ -22,7 +22,7 @@ from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .model import Entity
-from .parallel import render_pages
+from .parallel import RETIRE_AFTER, render_pages
 from .searchindex import search_index_script
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
@@ -376,7 +376,9 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                       entity=entity, page=page, page_count=count, article_total=concordances.size(entity.id),
                       pager=pager(entity.id, page, count), **view)
 
-    pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags))
+    # An entity's page reads every article that names it, so over the pool each worker would come to
+    # copy most of the model (see parallel.RETIRE_AFTER); finishing an article page reads little.
+    pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags, RETIRE_AFTER))
     sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
              summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
              **glossary_index(site, concordances))

@@ -123,13 +123,19 @@ def test_new_imports_a_raw_text_and_flags_site_furniture(edition: Path, tmp_path
     assert again.code == 1 and "already exists" in again.err
 
 
-def test_parallel_rendering_gives_the_same_bytes_as_one_process(edition: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("retire_after", [512, 1], ids=["long-lived-workers", "a-fresh-worker-every-item"])
+def test_parallel_rendering_gives_the_same_bytes_as_one_process(edition: Path, tmp_path: Path, monkeypatch,
+                                                                retire_after: int):
+    import builder.articlework as articlework
     import builder.parallel as parallel
+    import builder.render as render
 
     one = build(Paths(edition, tmp_path / "one", ROOT / "themes" / "default"))
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ARTICLES", 1)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(articlework, "RETIRE_AFTER", retire_after)
+    monkeypatch.setattr(render, "RETIRE_AFTER", retire_after)
     two = build(Paths(edition, tmp_path / "two", ROOT / "themes" / "default"))
     assert list(one.outputs) == list(two.outputs)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

@@ -1,0 +1,54 @@
+"""The worker pool: results in order whatever the workers, and retired workers replaced by fresh ones."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import builder.parallel as parallel
+
+
+@pytest.fixture
+def two_workers(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+
+
+def _square_and_pid(index: int) -> tuple[int, int]:
+    return index * index, os.getpid()
+
+
+@pytest.mark.parametrize("retire_after", [None, 1, 3, 64])
+def test_results_come_back_in_order_however_often_workers_are_replaced(two_workers, retire_after):
+    results = parallel.map_indices(64, _square_and_pid, retire_after=retire_after)
+    assert [square for square, _ in results] == [i * i for i in range(64)]
+    assert os.getpid() not in {pid for _, pid in results}, "the work ran in workers"
+
+
+def test_a_worker_retires_after_its_items_and_a_fresh_one_takes_over(two_workers):
+    # 64 items in slices of 4 (64 // (2 workers * 8)): retiring after 8 items means after two slices,
+    # so 8 workers in all; never retiring, the two first ones do everything.
+    replaced = {pid for _, pid in parallel.map_indices(64, _square_and_pid, retire_after=8)}
+    kept = {pid for _, pid in parallel.map_indices(64, _square_and_pid)}
+    assert len(replaced) == 8
+    assert len(kept) <= 2
+
+
+def test_a_fresh_worker_does_the_pools_own_work_not_an_earlier_pools(two_workers):
+    # The work function reaches each worker as it starts, so one forked late (to replace a retired
+    # one) runs this pool's work even though the parent has moved on to set up others.
+    first = parallel.map_indices(40, lambda i: ("first", i), retire_after=4)
+    second = parallel.map_indices(40, lambda i: ("second", i), retire_after=4)
+    assert first == [("first", i) for i in range(40)]
+    assert second == [("second", i) for i in range(40)]
+    assert parallel._job is None, "the parent never holds a pool's work"
+
+
+def test_an_error_in_a_worker_reaches_the_caller(two_workers):
+    def fails_at_thirty(index: int) -> int:
+        if index == 30:
+            raise ValueError("item thirty")
+        return index
+
+    with pytest.raises(ValueError, match="item thirty"):
+        parallel.map_indices(64, fails_at_thirty, retire_after=4)
