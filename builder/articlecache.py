@@ -64,14 +64,23 @@ class ArticleCache:
 
     # Reading -------------------------------------------------------------------------------------
 
-    def load(self, key: str) -> bytes | None:
-        """The stored result (pickled), or None if there is none or it does not check out."""
+    def has(self, key: str) -> bool:
+        """Whether an entry for `key` is indexed and its pack holds it (load may still find it damaged).
+        Reads nothing: a warm build asks for every article first and loads each result only as it uses
+        it, so that the results' pickles are never in memory all at once."""
         entry = self.entries.get(key)
         if entry is None:
-            return None
+            return False
         reader = self._reader(entry.pack)
-        if reader is None or reader[1] < entry.offset + entry.size:
+        return reader is not None and reader[1] >= entry.offset + entry.size
+
+    def load(self, key: str) -> bytes | None:
+        """The stored result (pickled), or None if there is none or it does not check out."""
+        if not self.has(key):
             return None
+        entry = self.entries[key]
+        reader = self._reader(entry.pack)
+        assert reader is not None
         data = os.pread(reader[0], _HEADER.size + entry.result, entry.offset)
         if len(data) < _HEADER.size or _HEADER.unpack_from(data) != (
                 _MAGIC, bytes.fromhex(key), entry.result, entry.parts, entry.page):

@@ -43,10 +43,14 @@ class LoadMemo:
             return None
         return inputs_hash(self.base, path.as_posix(), info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
 
-    def load(self, key: str | None) -> bytes | None:
+    def has(self, key: str | None) -> bool:
+        """Whether the last build left a model for `key` (load then reads it, or finds it damaged)."""
         if key is None:
-            return None
+            return False
         self.used.append(key)
+        return self.cache.has(key)
+
+    def load(self, key: str) -> bytes | None:
         return self.cache.load(key)
 
     def store(self, key: str | None, model: bytes) -> Entry | None:

@@ -571,8 +571,10 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
         return built, tuple(local.items[:read]), tuple(local.items[read:]), slug
 
     keys = [memo.key(path) for path in paths] if memo else [None] * len(paths)
-    stored = [memo.load(key) for key in keys] if memo else [None] * len(paths)
-    missing = [index for index, data in enumerate(stored) if data is None]
+    # Which files the memo has, but not yet their models: each is read only as it is used below, so
+    # that 20,000 pickles are never in memory at once (their freed memory would stay in the heap).
+    kept = [memo.has(key) for key in keys] if memo else [False] * len(paths)
+    missing = [index for index, has in enumerate(kept) if not has]
 
     def work(index: int) -> tuple[bytes, Entry | None]:
         data = pickle.dumps(one(index), protocol=pickle.HIGHEST_PROTOCOL)
@@ -582,12 +584,17 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
     articles: list[Article] = []
     notes: dict[str, tuple[Note, ...]] = {}
     first_path: dict[str, str] = {}
-    for index, data in enumerate(stored):
-        if data is None:
+    for index, has in enumerate(kept):
+        data: bytes | None
+        if has:
+            data = memo.load(keys[index]) if memo else None
+        else:
             data, entry = next(computed)
             if memo and entry:
                 memo.add(keys[index], entry)
         try:
+            if data is None:
+                raise EOFError
             built, reading, building, slug = pickle.loads(data)
         except Exception:  # a damaged memo entry (anything unpickling garbage can raise): read the file again
             built, reading, building, slug = one(index)
