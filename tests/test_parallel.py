@@ -27,21 +27,13 @@ def test_results_come_back_in_order_however_often_workers_are_replaced(two_worke
 
 def test_a_worker_retires_after_its_items_and_a_fresh_one_takes_over(two_workers):
     # 64 items in slices of 4 (64 // (2 workers * 8)): retiring after 8 items means after two slices,
-    # so 8 workers in all; never retiring, the two first ones do everything.
+    # so 8 workers in all; never retiring, the two first ones do everything. The replacements are
+    # forked after the pool has started, so they must be given the work as they start (the parent
+    # keeps no global of it that they could inherit).
     replaced = {pid for _, pid in parallel.map_indices(64, _square_and_pid, retire_after=8)}
     kept = {pid for _, pid in parallel.map_indices(64, _square_and_pid)}
     assert len(replaced) == 8
     assert len(kept) <= 2
-
-
-def test_a_fresh_worker_does_the_pools_own_work_not_an_earlier_pools(two_workers):
-    # The work function reaches each worker as it starts, so one forked late (to replace a retired
-    # one) runs this pool's work even though the parent has moved on to set up others.
-    first = parallel.map_indices(40, lambda i: ("first", i), retire_after=4)
-    second = parallel.map_indices(40, lambda i: ("second", i), retire_after=4)
-    assert first == [("first", i) for i in range(40)]
-    assert second == [("second", i) for i in range(40)]
-    assert parallel._job is None, "the parent never holds a pool's work"
 
 
 def test_an_error_in_a_worker_reaches_the_caller(two_workers):
