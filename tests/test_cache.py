@@ -4,6 +4,7 @@ what the edit touched."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -353,3 +354,66 @@ def test_the_article_cache_keeps_what_it_is_told_and_compacts_its_packs(tmp_path
         assert cache.page(key(n)) == page(n)
         assert cache.fetch(Spooled(cache.parts_base(key(n)), len(f"parts {n}"))) == f"parts {n}".encode()
     assert cache.load(key(1)) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="packs are shared between forked workers only")
+def test_a_worker_forked_after_another_exited_appends_to_its_pack_and_never_to_one_in_use(tmp_path: Path):
+    """Retiring workers (parallel.RETIRE_AFTER) must not leave a pack each: a fresh process takes over
+    a pack this build started once the process writing it has exited, and only then."""
+    import pickle
+
+    from builder.articlecache import ArticleCache
+
+    cache = ArticleCache(tmp_path / "articles", read=False)
+
+    hold_read, hold_write = os.pipe()
+
+    def in_child(keys: list[str], hold: bool = False) -> tuple[int, int]:
+        """Fork a process that stores `keys` and sends back their entries; with `hold` it then waits,
+        still running, until the parent closes hold_write. Returns (pid, the entries' pipe)."""
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(hold_write)
+            os.close(read)
+            entries = [(key, cache.store(key, b"page " + key.encode(), b"parts", b"result")) for key in keys]
+            os.write(write, pickle.dumps(entries))
+            os.close(write)
+            if hold:
+                os.read(hold_read, 1)
+            os._exit(0)
+        os.close(write)
+        return pid, read
+
+    def receive(pipe: int) -> list:
+        data = b""
+        while chunk := os.read(pipe, 65536):
+            data += chunk
+        os.close(pipe)
+        return pickle.loads(data)
+
+    key = lambda n: f"{n:064x}"  # noqa: E731
+    pid, pipe = in_child([key(0), key(1)])
+    for k, entry in receive(pipe):
+        cache.add(k, entry)
+    os.waitpid(pid, 0)
+    first = cache.entries[key(0)].pack
+    pid, pipe = in_child([key(2)], hold=True)  # forked after the first exited: takes its pack over
+    (k, entry), = receive(pipe)
+    cache.add(k, entry)
+    assert entry.pack == first and entry.offset == cache.entries[key(1)].offset + cache.entries[key(1)].size
+    other, pipe2 = in_child([key(3)])  # while that one still runs and holds the pack: a pack of its own
+    (k3, entry3), = receive(pipe2)
+    cache.add(k3, entry3)
+    os.waitpid(other, 0)
+    os.close(hold_write)
+    os.close(hold_read)
+    os.waitpid(pid, 0)
+    assert entry3.pack != first
+    assert len(_packs_in(tmp_path / "articles")) == 2
+    for n in range(4):
+        assert cache.load(key(n)) == b"result" and cache.page(key(n)) == b"page " + key(n).encode()
+
+
+def _packs_in(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.pack"))
