@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -44,3 +45,28 @@ def test_an_error_in_a_worker_reaches_the_caller(two_workers):
 
     with pytest.raises(ValueError, match="item thirty"):
         parallel.map_indices(64, fails_at_thirty, retire_after=4)
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in this process", "workers"])
+def test_the_callers_own_work_runs_once_while_the_workers_work(monkeypatch, tmp_path, workers):
+    """`started` is how the builder overlaps its own serial work with a pool's: it must run while the
+    items are being worked on, not after them. Here every item waits for a file that only `started`
+    makes, so a `started` called after the results would never come."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: workers)
+    flag = tmp_path / "started"
+    calls = []
+
+    def started() -> None:
+        calls.append(os.getpid())
+        flag.touch()
+
+    def waits_for_started(index: int) -> int:
+        for _ in range(1000):
+            if flag.exists():
+                return index
+            time.sleep(0.01)
+        raise TimeoutError("started() had not run after ten seconds")
+
+    assert parallel.map_indices(40, waits_for_started, started=started) == list(range(40))
+    assert calls == [os.getpid()]
