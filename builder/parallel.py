@@ -8,6 +8,8 @@ work is small, it simply runs in this process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -57,6 +59,16 @@ def _worker_start(work: Callable[[int], Any]) -> None:
     # retired one) is out of the collector's sight too: a collection would write to every object.
     gc.freeze()
     gc.enable()  # forked inside paused_gc(): a worker's own garbage (Jinja's frames) has cycles
+
+
+def release_free_memory() -> None:
+    """Give the memory this process has freed back to the system before it forks again. Pages of HTML
+    are C-heap blocks, and the C library keeps freed ones for reuse; each fork would then start with them
+    (at 10,000 articles, the site-wide pages left 26 MiB). glibc's malloc_trim returns them; elsewhere
+    this only collects Python's garbage."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def worker_count() -> int:

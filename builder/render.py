@@ -22,7 +22,7 @@ from .reuse import PageReuse, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .model import Entity
-from .parallel import RETIRE_AFTER, render_pages
+from .parallel import RETIRE_AFTER, release_free_memory, render_pages
 from .searchindex import search_index_script
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
@@ -314,15 +314,12 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if not reused(asset.dest.as_posix(), asset.data):
             pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
-
-    def home_page() -> None:
-        sitewide("index.html", "index.html", title=edition.title, section="home",
-                 summary=edition_summary(site), articles=[_card(site, a) for a in articles],
-                 lede=Markup(site.rich.block(edition.description, "")),
-                 jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
-                                 "url": edition.base_url, "inLanguage": edition.language,
-                                 "description": edition_summary(site)}))
-
+    sitewide("index.html", "index.html", title=edition.title, section="home",
+             summary=edition_summary(site), articles=[_card(site, a) for a in articles],
+             lede=Markup(site.rich.block(edition.description, "")),
+             jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
+                             "url": edition.base_url, "inLanguage": edition.language,
+                             "description": edition_summary(site)}))
     # Computed here, before any fork, so workers share them.
     related = [related_articles(site, article) for article in articles]
     for article, result, rows in zip(articles, results, related):
@@ -343,29 +340,23 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         html = env.get_template("related.html").render(related=related[number])
         renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
-    backlinks: dict[str, list[dict[str, Any]]] = {}
-    entity_pages: list[tuple[Entity, int, int]] = []
-    """Each entity's page, then its concordance's further pages: one item of work each."""
-    home: list[PurePosixPath] = []
     later: list[PurePosixPath] = []
 
-    def aside(render: Callable[[], None], into: list[PurePosixPath]) -> None:
-        """Run `render`, keeping the paths it writes in `into` rather than listing them yet."""
-        mark = len(pages.dests)
-        render()
-        into.extend(pages.dests[mark:])
-        del pages.dests[mark:]
-
     def meanwhile() -> None:
-        """This process's own share, done while the workers finish the article pages (at 10,000 articles
-        two seconds during which a core would otherwise idle): the home page, the entity pages' list and
-        hashes, and every page after those. Each is listed in its usual place all the same."""
-        aside(home_page, home)
-        backlinks.update(note_backlinks(site))
-        entity_pages.extend(plan_entity_pages())
-        aside(sitewide_pages, later)
+        """The site-wide pages, rendered here while the workers finish the article pages (at 10,000
+        articles a second and more in which a core idled); they are still listed after the entity pages.
+        Only those: whatever this process reads while workers share its memory is copied for it, and
+        the home page (every article's record) with the entity pages' hashes took the peak from 428 to
+        537 MiB; these take it to 437, once the memory they freed is given back before the next fork."""
+        mark = len(pages.dests)
+        sitewide_pages()
+        later.extend(pages.dests[mark:])
+        del pages.dests[mark:]
+        release_free_memory()
 
     def plan_entity_pages() -> Iterator[tuple[Entity, int, int]]:
+        """Each entity's page, then its concordance's further pages (one item of work each), with the
+        hashes that decide whether the last build's can be taken over."""
         for entity in sorted(edition.entities.values(), key=lambda e: e.id):
             count = concordance_pages(site, concordances, entity)
             digests = concordances.digests(entity.id)
@@ -438,8 +429,9 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if not reused("robots.txt"):
             pages.data("robots.txt", robots_txt(edition))
 
-    finished = render_pages(len(articles), finish_article, fresh, diags, started=meanwhile)
-    pages.dests.extend(home + finished)
+    backlinks = note_backlinks(site)
+    entity_pages = list(plan_entity_pages())
+    pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags, started=meanwhile))
     # An entity's page reads every article that names it, so over the pool each worker would come to
     # copy most of the model (see parallel.RETIRE_AFTER); finishing an article page reads little.
     pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags, RETIRE_AFTER))
