@@ -340,35 +340,22 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         html = env.get_template("related.html").render(related=related[number])
         renderer.emit(dest, data.replace(slot, html.encode("utf-8"), 1))
 
-    later: list[PurePosixPath] = []
-
-    def meanwhile() -> None:
-        """The site-wide pages, rendered here while the workers finish the article pages (at 10,000
-        articles a second and more in which a core idled); they are still listed after the entity pages.
-        Only those: whatever this process reads while workers share its memory is copied for it, and
-        the home page (every article's record) with the entity pages' hashes took the peak from 428 to
-        537 MiB; these take it to 437, once the memory they freed is given back before the next fork."""
-        mark = len(pages.dests)
-        sitewide_pages()
-        later.extend(pages.dests[mark:])
-        del pages.dests[mark:]
-        release_free_memory()
-
-    def plan_entity_pages() -> Iterator[tuple[Entity, int, int]]:
-        """Each entity's page, then its concordance's further pages (one item of work each), with the
-        hashes that decide whether the last build's can be taken over."""
-        for entity in sorted(edition.entities.values(), key=lambda e: e.id):
-            count = concordance_pages(site, concordances, entity)
-            digests = concordances.digests(entity.id)
-            # The first page shows totals over every article, so it hashes every section; the others only theirs.
-            reuse.expect(concordance_page_path(entity.id, 1), inputs_hash(
-                shared_key, entity.id, digests, edition.concordance_page_size,
-                [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
-                entity_events(site, entity), entity_claims(site, entity)))
-            for page in range(2, count + 1):
-                reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
-                    shared_key, entity.id, page, count, edition.concordance_page_size, digests[slice(*page_range(site, page))]))
-            yield from ((entity, page, count) for page in range(1, count + 1))
+    pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags))
+    backlinks = note_backlinks(site)
+    # Each entity's page, then its concordance's further pages: one item of work each.
+    entity_pages: list[tuple[Entity, int, int]] = []
+    for entity in sorted(edition.entities.values(), key=lambda e: e.id):
+        count = concordance_pages(site, concordances, entity)
+        digests = concordances.digests(entity.id)
+        # The first page shows totals over every article, so it hashes every section; the others only theirs.
+        reuse.expect(concordance_page_path(entity.id, 1), inputs_hash(
+            shared_key, entity.id, digests, edition.concordance_page_size,
+            [(b["article"].slug, b["article"].title, b["note"], b["quote"]) for b in backlinks.get(entity.id, [])],
+            entity_events(site, entity), entity_claims(site, entity)))
+        for page in range(2, count + 1):
+            reuse.expect(concordance_page_path(entity.id, page), inputs_hash(
+                shared_key, entity.id, page, count, edition.concordance_page_size, digests[slice(*page_range(site, page))]))
+        entity_pages.extend((entity, page, count) for page in range(1, count + 1))
 
     def entity_page(renderer: PageRenderer, number: int) -> None:
         entity, page, count = entity_pages[number]
@@ -389,53 +376,48 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
                       entity=entity, page=page, page_count=count, article_total=concordances.size(entity.id),
                       pager=pager(entity.id, page, count), **view)
 
-    def sitewide_pages() -> None:
-        sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
-                 summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
-                 **glossary_index(site, concordances))
-        sitewide("sources.html", "sources.html", title="Sources", section="sources",
-                 summary="Who published each article, and how independent raters assess the outlets.",
-                 outlets=sources_view(site), authors=authors_view(site))
-        sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
-                 summary="Where the accounts disagree, side by side, with what later reporting established.",
-                 claims=claims_view(site), wide=is_wide(site))
-        sitewide("timeline.html", "timeline.html", title="Timeline", section="timeline",
-                 summary="The events of the crisis in date order, linked to every passage that discusses them.",
-                 events=timeline_view(site))
-        sitewide("language.html", "language.html", title="Language", section="language",
-                 summary="How each source names the same things: competing terms counted in every article.",
-                 concepts=language_view(site), wide=is_wide(site))
-        sitewide("search.html", "search.html", title="Search", section="search",
-                 summary="Search the articles, notes, glossary, claims and timeline.")
-        sitewide("about.html", "about.html", title="About this edition", section="about",
-                 summary="Editorial method, provenance of every article and every omission.",
-                 method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
-        if guide:
-            sitewide("guide.html", "guide.html", title="Editor’s guide", section="about",
-                     summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
-                     **dict(zip(("guide", "guide_toc"), render_guide(guide))))
-        for prefix in ("", "articles/", "glossary/"):
-            sitewide(f"{prefix}404.html", "404.html", title="Page not found", section="")
-
-        def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
-            return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
-
-        pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
-                                               search_index_script(site, pieces(lambda r: r.search))))
-        pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
-            site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
-        if not reused("feed.xml"):
-            pages.data("feed.xml", atom_feed(site))
-        if not reused("robots.txt"):
-            pages.data("robots.txt", robots_txt(edition))
-
-    backlinks = note_backlinks(site)
-    entity_pages = list(plan_entity_pages())
-    pages.dests.extend(render_pages(len(articles), finish_article, fresh, diags, started=meanwhile))
     # An entity's page reads every article that names it, so over the pool each worker would come to
     # copy most of the model (see parallel.RETIRE_AFTER); finishing an article page reads little.
+    release_free_memory()
     pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags, RETIRE_AFTER))
-    pages.dests.extend(later)
+    sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
+             summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
+             **glossary_index(site, concordances))
+    sitewide("sources.html", "sources.html", title="Sources", section="sources",
+             summary="Who published each article, and how independent raters assess the outlets.",
+             outlets=sources_view(site), authors=authors_view(site))
+    sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
+             summary="Where the accounts disagree, side by side, with what later reporting established.",
+             claims=claims_view(site), wide=is_wide(site))
+    sitewide("timeline.html", "timeline.html", title="Timeline", section="timeline",
+             summary="The events of the crisis in date order, linked to every passage that discusses them.",
+             events=timeline_view(site))
+    sitewide("language.html", "language.html", title="Language", section="language",
+             summary="How each source names the same things: competing terms counted in every article.",
+             concepts=language_view(site), wide=is_wide(site))
+    sitewide("search.html", "search.html", title="Search", section="search",
+             summary="Search the articles, notes, glossary, claims and timeline.")
+    sitewide("about.html", "about.html", title="About this edition", section="about",
+             summary="Editorial method, provenance of every article and every omission.",
+             method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    if guide:
+        sitewide("guide.html", "guide.html", title="Editor’s guide", section="about",
+                 summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
+                 **dict(zip(("guide", "guide_toc"), render_guide(guide))))
+    for prefix in ("", "articles/", "glossary/"):
+        sitewide(f"{prefix}404.html", "404.html", title="Page not found", section="")
+
+    def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
+        return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
+
+    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
+                                           search_index_script(site, pieces(lambda r: r.search))))
+    pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
+        site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
+    if not reused("feed.xml"):
+        pages.data("feed.xml", atom_feed(site))
+    if not reused("robots.txt"):
+        pages.data("robots.txt", robots_txt(edition))
     listed = [d.as_posix() for d in pages.dests if d.suffix == ".html" and d.name != "404.html"]
     if not reused("sitemap.xml", listed):
         pages.data("sitemap.xml", sitemap_xml(edition, listed))
