@@ -126,8 +126,8 @@ class ArticleCache:
     # Writing -------------------------------------------------------------------------------------
 
     def store(self, key: str, page: bytes, parts: bytes, result: bytes) -> Entry:
-        """Append an entry to this process's pack (workers each have their own); the parent then
-        adds the returned Entry (add)."""
+        """Append an entry to the pack this process holds (no two processes append to one pack at
+        once, see _claim_pack); the parent then adds the returned Entry (add)."""
         if self._writer is None or self._writer[0] != os.getpid():
             self._writer = (os.getpid(), *self._claim_pack())
         pid, fd, name, size = self._writer
