@@ -91,3 +91,32 @@ def test_query_in_the_address(open_page, file_root):
     assert {"al-khafaji-escalation", "arms-race-war-started-in-iraq"} <= passages(hrefs).keys()
     assert "for “Kirkuk”" in page.text_content("#search-status")
     assert not watch.problems(), watch.problems()
+
+
+def marks(page) -> list[tuple[str, str]]:
+    """(result link, highlighted words) of each result shown with a snippet."""
+    return page.eval_on_selector_all(
+        "#search-results li", "items => items.filter(li => li.querySelector('mark'))"
+        ".map(li => [li.querySelector('a').getAttribute('href'), li.querySelector('mark').textContent])")
+
+
+def test_apostrophes_and_case_are_folded_and_the_original_words_highlighted(search_page):
+    # Four articles write “Iran’s” with a typographic apostrophe, the AP summary “Iran's”.
+    texts = {slug: (CONTENT / "articles" / f"{slug}.md").read_text(encoding="utf-8") for slug in ARTICLE_SLUGS}
+    assert "Iran's" in texts["iran-strikes-two-bases"] and "Iran’s" in texts["al-khafaji-escalation"]
+    status, hrefs = search(search_page, "iran's")
+    assert {"iran-strikes-two-bases", "al-khafaji-escalation", "canary-iran-responds"} <= passages(hrefs).keys(), status
+    shown = marks(search_page)
+    assert shown and all(word in ("Iran's", "Iran’s", "iran's", "iran’s") for _, word in shown), shown
+    assert {word for _, word in shown} >= {"Iran's", "Iran’s"}, shown
+    assert search(search_page, "IRAN’S")[1] == hrefs
+
+
+def test_each_highlight_is_a_spelling_of_what_was_searched(search_page):
+    status, hrefs = search(search_page, "Ayn al-Assad")
+    names = search_page.evaluate("window.EDITION_SEARCH.spellings.find(e => e[0] === 'ain-al-asad')[1]")
+    folded = {" ".join(name.lower().replace("-", " ").split()) for name in names}
+    shown = marks(search_page)
+    assert len(shown) >= 3, status
+    for href, word in shown:
+        assert " ".join(word.lower().replace("-", " ").split()) in folded, (href, word, folded)

@@ -13,14 +13,28 @@
   var KIND = { passage: "Article passage", note: "Editors’ note", entity: "Glossary", claim: "Contested claim", event: "Timeline" };
   var MAX = 60;
 
+  var folds = {}; /* character -> its folded form: a search folds millions of characters, of few kinds */
   function foldChar(ch) {
+    var known = folds[ch];
+    if (known !== undefined) return known;
     var out = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-    if (/[‘’‚′`´ʼ]/.test(out)) return "'";
-    if (/[“”„″]/.test(out)) return '"';
-    if (/[-‐‑–—_\s\u00a0]/.test(out)) return " ";
+    if (/[‘’‚′`´ʼ]/.test(out)) out = "'";
+    else if (/[“”„″]/.test(out)) out = '"';
+    else if (/[-‐‑–—_\s\u00a0]/.test(out)) out = " ";
+    folds[ch] = out;
     return out;
   }
-  /* Folded text plus, for each folded character, the offset of the original character. */
+  /* The folded text, the same as folding each character on its own (fold), made with whole-string
+     operations: the other characters first, then ASCII, which needs no normalising. Their folded forms
+     come out lowercase and with no character the last three steps change, and lowercasing the whole
+     text is the same as per character once no capital sigma is left (the only context-dependent case).
+     Folding character by character took 13 s, and 700 MB for the offsets, on the first search of
+     10,000 articles. */
+  function foldText(text) {
+    return text.replace(/[^\x00-\x7f]/g, foldChar).toLowerCase().replace(/[-_\s]/g, " ").replace(/`/g, "'");
+  }
+  /* Folded text plus, for each folded character, the offset of the original character: made only
+     for the results shown, to place their highlights. */
   function fold(text) {
     var out = "", map = [];
     for (var i = 0; i < text.length; i++) {
@@ -29,14 +43,14 @@
     }
     return { text: out, map: map };
   }
-  function foldQuery(text) { return fold(text).text.replace(/\s+/g, " ").trim(); }
+  function foldQuery(text) { return foldText(text).replace(/\s+/g, " ").trim(); }
 
   var spellings = index.spellings.map(function (entry) {
     return { id: entry[0], names: entry[1].map(foldQuery) };
   });
   var folded = [];
   function docText(i) {
-    if (!folded[i]) folded[i] = fold(index.docs[i][3] + " " + index.docs[i][1]);
+    if (folded[i] === undefined) folded[i] = foldText(index.docs[i][3] + " " + index.docs[i][1]);
     return folded[i];
   }
 
@@ -86,8 +100,8 @@
     return best;
   }
 
-  function snippet(doc, hit, f) {
-    var text = doc[3];
+  function snippet(doc, hit) {
+    var text = doc[3], f = fold(text + " " + doc[1]);
     var start = f.map[hit.at], end = f.map[hit.at + hit.length - 1] + 1;
     if (start >= text.length) return document.createTextNode(doc[1]);
     var from = Math.max(0, start - 70), to = Math.min(text.length, end + 90);
@@ -115,12 +129,12 @@
     if (!groups.length) { status.textContent = ""; return; }
     var results = [];
     for (var i = 0; i < index.docs.length; i++) {
-      var f = docText(i), first = null, ok = true;
+      var text = docText(i), first = null, ok = true;
       for (var g = 0; g < groups.length && ok; g++) {
-        var hit = find(f.text, groups[g]);
+        var hit = find(text, groups[g]);
         if (!hit) ok = false; else if (!first) first = hit;
       }
-      if (ok) results.push({ doc: index.docs[i], hit: first, f: f, rank: rank(index.docs[i], named) });
+      if (ok) results.push({ doc: index.docs[i], hit: first, rank: rank(index.docs[i], named) });
     }
     results.sort(function (a, b) { return a.rank - b.rank; });
     status.textContent = results.length ? (results.length + (results.length === 1 ? " result" : " results") +
@@ -136,7 +150,7 @@
       li.appendChild(kind);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(link);
-      li.appendChild(snippet(result.doc, result.hit, result.f));
+      li.appendChild(snippet(result.doc, result.hit));
       list.appendChild(li);
     });
   }
