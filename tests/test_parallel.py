@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 
@@ -27,12 +28,13 @@ def test_results_come_back_in_order_however_often_workers_are_replaced(two_worke
 
 def test_a_worker_retires_after_its_items_and_a_fresh_one_takes_over(two_workers):
     # 64 items in slices of 4 (64 // (2 workers * 8)): retiring after 8 items means after two slices,
-    # so 8 workers in all; never retiring, the two first ones do everything. The replacements are
-    # forked after the pool has started, so they must be given the work as they start (the parent
-    # keeps no global of it that they could inherit).
-    replaced = {pid for _, pid in parallel.map_indices(64, _square_and_pid, retire_after=8)}
+    # so at least 8 workers in all (two may each be left with one slice when the work runs out: 9);
+    # never retiring, the two first ones do everything. The replacements are forked after the pool has
+    # started, so they must be given the work as they start (the parent keeps no global of it that
+    # they could inherit).
+    replaced = Counter(pid for _, pid in parallel.map_indices(64, _square_and_pid, retire_after=8))
     kept = {pid for _, pid in parallel.map_indices(64, _square_and_pid)}
-    assert len(replaced) == 8
+    assert len(replaced) >= 8 and max(replaced.values()) == 8, replaced
     assert len(kept) <= 2
 
 
