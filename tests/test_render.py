@@ -310,3 +310,27 @@ def test_a_long_pager_shows_the_ends_and_two_pages_either_side():
     assert [i["label"] for i in items if i["current"]] == ["5"]
     assert [i["label"] for i in pager("iran", 1, 3)] == ["1", "2", "3", "Next"]
     assert pager("iran", 1, 1) == []
+
+
+def test_the_feed_carries_the_newest_fifty_articles_newest_first(tmp_path: Path):
+    import sys
+    import xml.etree.ElementTree as ET
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    content = generate(tmp_path / "edition", 64, 4)
+    out = tmp_path / "site"
+    build(Paths(content, out, ROOT / "themes" / "default"))
+    dated = []
+    for path in (content / "articles").glob("*.md"):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        dated.append((str(front["published"]), path.stem))
+    assert len({date for date, _ in dated}) > 1, "the generated articles have different dates"
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
+    shown = [(entry.find(f"{atom}updated").text[:10],
+              entry.find(f"{atom}id").text.rsplit("/", 1)[1].removesuffix(".html")) for entry in entries]
+    assert shown == sorted(dated, reverse=True)[:50]
