@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -316,7 +317,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     articles = edition.articles
     sitewide("index.html", "index.html", title=edition.title, section="home",
              summary=edition_summary(site), articles=[_card(site, a) for a in articles],
-             lede=Markup(site.rich.block(edition.description, "")),
+             lede=Markup(site.rich.block(edition.description, "")), timeline_span=timeline_span(edition.events),
              jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
                              "url": edition.base_url, "inLanguage": edition.language,
                              "description": edition_summary(site)}))
@@ -390,12 +391,12 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
              summary="Where the accounts disagree, side by side, with what later reporting established.",
              claims=claims_view(site), wide=is_wide(site))
     sitewide("timeline.html", "timeline.html", title="Timeline", section="timeline",
-             summary="The events of the crisis in date order, linked to every passage that discusses them.",
-             events=timeline_view(site))
+             summary="The events in date order, linked to every passage that discusses them.",
+             events=timeline_view(site), article_count=len(articles))
     sitewide("language.html", "language.html", title="Language", section="language",
              summary="How each source names the same things: competing terms counted in every article.",
              concepts=language_view(site), wide=is_wide(site))
-    sitewide("search.html", "search.html", title="Search", section="search",
+    sitewide("search.html", "search.html", title="Search", section="search", spelling_example=spelling_example(edition.entities.values(), concordances),
              summary="Search the articles, notes, glossary, claims and timeline.")
     sitewide("about.html", "about.html", title="About this edition", section="about",
              summary="Editorial method, provenance of every article and every omission.",
@@ -422,6 +423,31 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     if not reused("sitemap.xml", listed):
         pages.data("sitemap.xml", sitemap_xml(edition, listed))
     return pages.dests
+
+
+def timeline_span(events: Sequence[Any]) -> tuple[str, str] | None:
+    """The first and last days the timeline covers, in words (None without events)."""
+    if not events:
+        return None
+    return (long_date(min(event.date for event in events)),
+            long_date(max(event.end_date or event.date for event in events)))
+
+
+def spelling_example(entities: Iterable[Entity], concordances: Concordance) -> tuple[str, str] | None:
+    """(a spelling, the name it is found under) for the search page's help, taken from the entity the
+    articles spell in the most ways, people first (transliterated names are what readers misspell;
+    ties by id): the spelling they use most that shares no word with the entity's name ("Suleimani"
+    for Qasem Soleimani, not "PMFs" for Popular Mobilization Forces (PMF)). None when there is none."""
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\w+", text.casefold()))
+
+    for entity in sorted(entities, key=lambda e: (e.type != "person", -len(concordances.spellings(e.id)), e.id)):
+        name = words(entity.name)
+        used = [(-count, len(spelling), spelling) for spelling, count in concordances.spellings(entity.id).items()
+                if name.isdisjoint(words(spelling))]
+        if used:
+            return min(used)[2], entity.name
+    return None
 
 
 def _card(site: Site, article: Any) -> dict[str, Any]:

@@ -334,3 +334,27 @@ def test_the_feed_carries_the_newest_fifty_articles_newest_first(tmp_path: Path)
     shown = [(entry.find(f"{atom}updated").text[:10],
               entry.find(f"{atom}id").text.rsplit("/", 1)[1].removesuffix(".html")) for entry in entries]
     assert shown == sorted(dated, reverse=True)[:50]
+
+
+def test_the_theme_speaks_of_the_edition_it_is_given_not_of_the_first_one(edition: Path, tmp_path: Path):
+    """The minimal edition: two articles, events from 8 to 10 January 2020, no spelling that shares no
+    word with its entity's name. Nothing of the Iran edition's wording may show."""
+    out = tmp_path / "site"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    home = soup(out / "index.html")
+    assert home.select_one("#articles-heading").get_text() == "The two accounts"
+    timeline_item = next(li for li in home.select(".layers li") if li.a["href"] == "timeline.html")
+    assert "from 8 January 2020 to 10 January 2020" in timeline_item.get_text()
+    silent = soup(out / "timeline.html").select_one("#count p.silent")
+    assert silent.get_text() == "Not mentioned in any of the two articles."
+    help_text = soup(out / "search.html").select_one("#search-help").get_text()
+    assert help_text == "Any spelling works for the names in the glossary; case and accents are ignored."
+    for page in out.rglob("*.html"):
+        assert "Soleimani" not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_search_help_shows_a_spelling_the_articles_use(tmp_path: Path):
+    out = tmp_path / "site"
+    build(Paths(ROOT / "content", out, ROOT / "themes" / "default"))
+    help_text = soup(out / "search.html").select_one("#search-help").get_text()
+    assert help_text.startswith("Any spelling works: “Suleimani” finds Qasem Soleimani under every spelling")
