@@ -28,7 +28,8 @@ from .searchindex import search_index_script
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
-                    glossary_index, is_wide, language_view, long_date, note_backlinks, page_range, pager, plain_text,
+                    glossary_index, home_page_path, is_wide, language_view, long_date, note_backlinks,
+                    page_links, page_range, pager, plain_text,
                     related_articles, sources_view, timeline_view)
 
 
@@ -315,12 +316,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if not reused(asset.dest.as_posix(), asset.data):
             pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
-    sitewide("index.html", "index.html", title=edition.title, section="home",
-             summary=edition_summary(site), articles=[_card(site, a) for a in articles],
-             lede=Markup(site.rich.block(edition.description, "")), timeline_span=timeline_span(edition.events),
-             jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
-                             "url": edition.base_url, "inLanguage": edition.language,
-                             "description": edition_summary(site)}))
+    home_pages(site, sitewide)
     # Computed here, before any fork, so workers share them.
     related = [related_articles(site, article) for article in articles]
     for article, result, rows in zip(articles, results, related):
@@ -423,6 +419,32 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     if not reused("sitemap.xml", listed):
         pages.data("sitemap.xml", sitemap_xml(edition, listed))
     return pages.dests
+
+
+def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
+    """The home page, and past edition.home_page_size articles the further pages of its list (index.page-N.html)."""
+    edition, articles = site.edition, site.edition.articles
+    size = edition.home_page_size
+    cards = [_card(site, a) for a in articles]
+    count = max(1, -(-len(cards) // size))
+    for page in range(1, count + 1):
+        start = (page - 1) * size
+        shown = cards[start:start + size]
+        first, last = start + 1, start + len(shown)
+        shown_range = f"{first:,}" if first == last else f"{first:,} to {last:,}"
+        listing = {"articles": shown, "article_count": len(cards), "first_shown": first, "shown_range": shown_range,
+                   "page_count": count, "pager": page_links(home_page_path, page, count)}
+        if page == 1:
+            sitewide("index.html", "index.html", title=edition.title, section="home",
+                     summary=edition_summary(site), lede=Markup(site.rich.block(edition.description, "")),
+                     timeline_span=timeline_span(edition.events), **listing,
+                     jsonld=json_ld({"@context": "https://schema.org", "@type": "WebSite", "name": edition.title,
+                                     "url": edition.base_url, "inLanguage": edition.language,
+                                     "description": edition_summary(site)}))
+        else:
+            shown_label = f"{'Article' if first == last else 'Articles'} {shown_range} of {len(cards):,}"
+            sitewide(home_page_path(page), "index.html", title=shown_label, section="articles",
+                     summary=f"{shown_label} in {edition.title}.", **listing)
 
 
 def timeline_span(events: Sequence[Any]) -> tuple[str, str] | None:

@@ -65,6 +65,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "editors": TEXT, "method": MARKDOWN, "license": TEXT,
         "concordance_page_size": {"type": "integer", "minimum": 1,
                                   "description": "articles per page of an entity's concordance (default 100)"},
+        "home_page_size": {"type": "integer", "minimum": 1,
+                           "description": "articles per page of the home page's list (default 100)"},
     }, ["title", "description", "language", "base_url"])),
     "article": _document("article", "Article front matter (content/articles/*.md)", obj({
         "title": TEXT, "outlet": SLUG, "author": SLUG, "published": DATE,

@@ -548,15 +548,19 @@ def concordance_page_path(entity_id: str, page: int) -> str:
 
 
 def pager(entity_id: str, page: int, count: int) -> list[dict[str, Any]]:
-    """The links between an entity's concordance pages, relative to glossary/: previous, the first,
-    the last and the two either side of this one (gaps shown as an ellipsis), next. Empty for one page."""
+    """The links between an entity's concordance pages, relative to glossary/ (see page_links)."""
+    return page_links(lambda number: concordance_page_path(entity_id, number).removeprefix("glossary/"), page, count)
+
+
+def page_links(href_of: Callable[[int], str], page: int, count: int) -> list[dict[str, Any]]:
+    """The links between `count` pages, from page `page`: previous, the first, the last and the two
+    either side of this one (gaps shown as an ellipsis), next. Empty for one page."""
     if count == 1:
         return []
 
     def item(number: int | None, label: str = "", rel: str = "") -> dict[str, Any]:
-        href = concordance_page_path(entity_id, number).removeprefix("glossary/") if number else ""
-        return {"gap": number is None, "href": href, "label": label or str(number), "rel": rel,
-                "current": number == page and not rel}
+        return {"gap": number is None, "href": href_of(number) if number else "", "label": label or str(number),
+                "rel": rel, "current": number == page and not rel}
 
     shown = sorted({1, count, *range(max(1, page - 2), min(count, page + 2) + 1)})
     items: list[dict[str, Any]] = [item(page - 1, "Previous", "prev")] if page > 1 else []
@@ -567,6 +571,12 @@ def pager(entity_id: str, page: int, count: int) -> list[dict[str, Any]]:
     if page < count:
         items.append(item(page + 1, "Next", "next"))
     return items
+
+
+def home_page_path(page: int) -> str:
+    """Page `page` (1-based) of the article list: index.html, then index.page-N.html beside it (no other
+    file at the top of the site has a dot in its stem)."""
+    return "index.html" if page == 1 else f"index.page-{page}.html"
 
 
 def page_range(site: Site, page: int) -> tuple[int, int]:

@@ -232,14 +232,15 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The real edition built twice: as it is, and with two articles per concordance page."""
+    """The real edition built twice: as it is, and with two articles per concordance page and per page
+    of the home page's list."""
     import shutil
 
     root = tmp_path_factory.mktemp("paged")
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
     settings = content / "edition.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\nhome_page_size: 2\n", encoding="utf-8")
     build(Paths(ROOT / "content", root / "whole", ROOT / "themes" / "default"))
     build(Paths(content, root / "paged", ROOT / "themes" / "default"))
     return root / "whole", root / "paged"
@@ -358,3 +359,26 @@ def test_the_search_help_shows_a_spelling_the_articles_use(tmp_path: Path):
     build(Paths(ROOT / "content", out, ROOT / "themes" / "default"))
     help_text = soup(out / "search.html").select_one("#search-help").get_text()
     assert help_text.startswith("Any spelling works: “Suleimani” finds Qasem Soleimani under every spelling")
+
+
+def test_a_long_list_of_articles_goes_on_in_numbered_home_pages(paged: tuple[Path, Path]):
+    whole, split = paged
+    assert not (whole / "index.page-2.html").exists()
+    names = ["index.html", "index.page-2.html", "index.page-3.html"]
+    assert not (split / "index.page-4.html").exists()
+    pages = [soup(split / name) for name in names]
+    cards = lambda page: [a["href"] for a in page.select("li.article-card h3 a")]  # noqa: E731
+    assert sum(map(cards, pages), []) == cards(soup(whole / "index.html")), "every article once, in order"
+    assert [page.select_one("ol.article-list").get("start") for page in pages] == [None, "3", "5"]
+    assert [page.h1.get_text() for page in pages[1:]] == ["Articles 3 to 4 of 5", "Article 5 of 5"]
+    assert pages[0].select_one(".intro") and pages[0].select_one(".layers")
+    assert not any(page.select_one(".intro") or page.select_one(".layers") for page in pages[1:])
+    for number, (name, page) in enumerate(zip(names, pages), start=1):
+        navs = page.select("nav.pager")
+        assert len(navs) == 2 and navs[0]["aria-label"] != navs[1]["aria-label"], name
+        for link in navs[0].select("a"):
+            assert (split / link["href"]).is_file(), (name, link["href"])
+        current = navs[0].select_one("a[aria-current=page]")
+        assert current["href"] == name and current.get_text() == str(number)
+    sitemap = (split / "sitemap.xml").read_text(encoding="utf-8")
+    assert "index.page-2.html</loc>" in sitemap and "index.page-3.html</loc>" in sitemap
