@@ -120,3 +120,24 @@ def test_each_highlight_is_a_spelling_of_what_was_searched(search_page):
     assert len(shown) >= 3, status
     for href, word in shown:
         assert " ".join(word.lower().replace("-", " ").split()) in folded, (href, word, folded)
+
+
+def test_snippets_are_cut_between_words(search_page):
+    search(search_page, "Soleimani")
+    cut = search_page.evaluate("""() => {
+        const texts = Object.fromEntries(window.EDITION_SEARCH.docs.map(d => [d[0], d[3]]));
+        return [...document.querySelectorAll('#search-results li')].filter(li => li.querySelector('.snippet')).map(li => [
+            texts[li.querySelector('a').getAttribute('href')], li.querySelector('.snippet').textContent]);
+    }""")
+    starts = ends = 0
+    for text, snippet in cut:
+        body = snippet.removeprefix("…").removesuffix("…")
+        assert body in text, snippet
+        at = text.index(body)
+        if snippet.startswith("…"):
+            starts += 1
+            assert text[at - 1].isspace(), f"cut inside a word at the start: {snippet!r}"
+        if snippet.endswith("…"):
+            ends += 1
+            assert text[at + len(body)].isspace(), f"cut inside a word at the end: {snippet!r}"
+    assert starts >= 5 and ends >= 5, (starts, ends)

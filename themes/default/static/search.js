@@ -105,6 +105,9 @@
     var start = f.map[hit.at], end = f.map[hit.at + hit.length - 1] + 1;
     if (start >= text.length) return document.createTextNode(doc[1]);
     var from = Math.max(0, start - 70), to = Math.min(text.length, end + 90);
+    // Cut at spaces, never inside a word ("…otests and stayed"), unless a word runs up to the match.
+    while (from > 0 && from < start && !/\s/.test(text[from - 1])) from++;
+    while (to < text.length && to > end && !/\s/.test(text[to])) to--;
     var span = document.createElement("span");
     span.className = "snippet";
     span.appendChild(document.createTextNode((from ? "…" : "") + text.slice(from, start)));
