@@ -114,7 +114,10 @@
     var mark = document.createElement("mark");
     mark.textContent = text.slice(start, end);
     span.appendChild(mark);
-    span.appendChild(document.createTextNode(text.slice(end, to) + (to < text.length ? "…" : "")));
+    // A cut after a separator (" — ", " · ") drops it: "Soleimani…", not "Soleimani —…".
+    var after = text.slice(end, to);
+    if (to < text.length) after = after.replace(/\s[—–·-]$/, "");
+    span.appendChild(document.createTextNode(after + (to < text.length ? "…" : "")));
     return span;
   }
 
