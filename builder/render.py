@@ -392,8 +392,9 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     sitewide("language.html", "language.html", title="Language", section="language",
              summary="How each source names the same things: competing terms counted in every article.",
              concepts=language_view(site), wide=is_wide(site))
-    sitewide("search.html", "search.html", title="Search", section="search", spelling_example=spelling_example(edition.entities.values(), concordances),
-             summary="Search the articles, notes, glossary, claims and timeline.")
+    sitewide("search.html", "search.html", title="Search", section="search",
+             summary="Search the articles, notes, glossary, claims and timeline.",
+             spelling_example=spelling_example(edition.entities.values(), concordances))
     sitewide("about.html", "about.html", title="About this edition", section="about",
              summary="Editorial method, provenance of every article and every omission.",
              method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
