@@ -448,12 +448,12 @@ def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
                      summary=f"{shown_label} in {edition.title}.", **listing)
 
 
-def timeline_span(events: Sequence[Any]) -> tuple[str, str] | None:
-    """The first and last days the timeline covers, in words (None without events)."""
+def timeline_span(events: Sequence[Any]) -> str:
+    """What the timeline covers, for the home page: "the events from <first day> to <last day>"."""
     if not events:
-        return None
-    return (long_date(min(event.date for event in events)),
-            long_date(max(event.end_date or event.date for event in events)))
+        return "the events in date order"
+    first, last = min(event.date for event in events), max(event.end_date or event.date for event in events)
+    return f"the events of {long_date(first)}" if first == last else f"the events from {long_date(first)} to {long_date(last)}"
 
 
 def spelling_example(entities: Iterable[Entity], concordances: Concordance) -> tuple[str, str] | None:

@@ -382,3 +382,16 @@ def test_a_long_list_of_articles_goes_on_in_numbered_home_pages(paged: tuple[Pat
         assert current["href"] == name and current.get_text() == str(number)
     sitemap = (split / "sitemap.xml").read_text(encoding="utf-8")
     assert "index.page-2.html</loc>" in sitemap and "index.page-3.html</loc>" in sitemap
+
+
+def test_the_timeline_span_names_one_day_once():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from builder.render import timeline_span
+
+    day = SimpleNamespace(date=date(2020, 1, 8), end_date=None)
+    assert timeline_span([day]) == "the events of 8 January 2020"
+    assert timeline_span([day, SimpleNamespace(date=date(2020, 1, 9), end_date=date(2020, 1, 10))]) == \
+        "the events from 8 January 2020 to 10 January 2020"
+    assert timeline_span([]) == "the events in date order"
