@@ -28,8 +28,8 @@ from .searchindex import search_index_script
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
-                    glossary_index, home_page_path, is_wide, language_view, long_date, note_backlinks,
-                    page_links, page_range, pager, plain_text,
+                    about_page_path, glossary_index, home_page_path, is_wide, language_view, long_date, note_backlinks,
+                    list_pages, page_links, page_range, pager, plain_text,
                     related_articles, sources_view, timeline_view)
 
 
@@ -395,9 +395,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     sitewide("search.html", "search.html", title="Search", section="search",
              summary="Search the articles, notes, glossary, claims and timeline.",
              spelling_example=spelling_example(edition.entities.values(), concordances))
-    sitewide("about.html", "about.html", title="About this edition", section="about",
-             summary="Editorial method, provenance of every article and every omission.",
-             method=Markup(site.rich.block(edition.method, "")) if edition.method else "")
+    about_pages(site, sitewide)
     if guide:
         sitewide("guide.html", "guide.html", title="Editor’s guide", section="about",
                  summary="How to add articles, notes, entities, claims and events, and how to fix every error.",
@@ -424,18 +422,13 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
 
 def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
     """The home page, and past edition.home_page_size articles the further pages of its list (index.page-N.html)."""
-    edition, articles = site.edition, site.edition.articles
-    size = edition.home_page_size
-    cards = [_card(site, a) for a in articles]
-    count = max(1, -(-len(cards) // size))
-    for page in range(1, count + 1):
-        start = (page - 1) * size
-        shown = cards[start:start + size]
-        first, last = start + 1, start + len(shown)
-        shown_range = f"{first:,}" if first == last else f"{first:,} to {last:,}"
-        listing = {"articles": shown, "article_count": len(cards), "first_shown": first, "shown_range": shown_range,
-                   "page_count": count, "pager": page_links(home_page_path, page, count)}
-        if page == 1:
+    edition = site.edition
+    cards = [_card(site, a) for a in edition.articles]
+    for page in list_pages(len(cards), edition.home_page_size):
+        listing = {"articles": cards[page.start:page.stop], "article_count": len(cards), "first_shown": page.start + 1,
+                   "shown_range": page.shown_range, "page_count": page.count,
+                   "pager": page_links(home_page_path, page.number, page.count)}
+        if page.number == 1:
             sitewide("index.html", "index.html", title=edition.title, section="home",
                      summary=edition_summary(site), lede=Markup(site.rich.block(edition.description, "")),
                      timeline_span=timeline_span(edition.events), **listing,
@@ -443,9 +436,28 @@ def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
                                      "url": edition.base_url, "inLanguage": edition.language,
                                      "description": edition_summary(site)}))
         else:
-            shown_label = f"{'Article' if first == last else 'Articles'} {shown_range} of {len(cards):,}"
-            sitewide(home_page_path(page), "index.html", title=shown_label, section="articles",
-                     summary=f"{shown_label} in {edition.title}.", **listing)
+            label = page.which[0].upper() + page.which[1:]
+            sitewide(home_page_path(page.number), "index.html", title=label, section="articles",
+                     summary=f"{label} in {edition.title}.", **listing)
+
+
+def about_pages(site: Site, sitewide: Callable[..., None]) -> None:
+    """About: the editorial method, then every article's provenance and omissions, which past
+    edition.home_page_size articles go on in about.page-N.html (at 10,000 articles one page was 5.8 MB).
+    Each article page shows its own provenance too, so none needs to know which page lists it."""
+    edition = site.edition
+    method = Markup(site.rich.block(edition.method, "")) if edition.method else ""
+    for page in list_pages(len(edition.articles), edition.home_page_size):
+        listing = {"articles": edition.articles[page.start:page.stop], "first_shown": page.start + 1,
+                   "shown_range": page.shown_range, "page_count": page.count,
+                   "pager": page_links(about_page_path, page.number, page.count)}
+        if page.number == 1:
+            sitewide("about.html", "about.html", title="About this edition", section="about",
+                     summary="Editorial method, provenance of every article and every omission.", method=method, **listing)
+        else:
+            sitewide(about_page_path(page.number), "about.html", title=f"Provenance of {page.which}", section="about",
+                     summary=f"Where the texts of {page.which} in {edition.title} come from, and what was omitted.",
+                     **listing)
 
 
 def timeline_span(events: Sequence[Any]) -> str:

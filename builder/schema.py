@@ -66,7 +66,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "concordance_page_size": {"type": "integer", "minimum": 1,
                                   "description": "articles per page of an entity's concordance (default 100)"},
         "home_page_size": {"type": "integer", "minimum": 1,
-                           "description": "articles per page of the home page's list (default 100)"},
+                           "description": "articles per page of the home page's list and of the provenance list in About (default 100)"},
     }, ["title", "description", "language", "base_url"])),
     "article": _document("article", "Article front matter (content/articles/*.md)", obj({
         "title": TEXT, "outlet": SLUG, "author": SLUG, "published": DATE,

@@ -573,10 +573,51 @@ def page_links(href_of: Callable[[int], str], page: int, count: int) -> list[dic
     return items
 
 
+def list_page_path(name: str, page: int) -> str:
+    """Page `page` (1-based) of a site-wide list of the articles: `<name>.html`, then `<name>.page-N.html`
+    beside it (no other file at the top of the site has a dot in its stem)."""
+    return f"{name}.html" if page == 1 else f"{name}.page-{page}.html"
+
+
 def home_page_path(page: int) -> str:
-    """Page `page` (1-based) of the article list: index.html, then index.page-N.html beside it (no other
-    file at the top of the site has a dot in its stem)."""
-    return "index.html" if page == 1 else f"index.page-{page}.html"
+    """Page `page` of the home page's list of articles (index.html, index.page-N.html)."""
+    return list_page_path("index", page)
+
+
+def about_page_path(page: int) -> str:
+    """Page `page` of the articles' provenance in About (about.html, about.page-N.html)."""
+    return list_page_path("about", page)
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a list of the articles split into pages of edition.home_page_size."""
+
+    number: int
+    count: int
+    """How many pages the list takes."""
+    start: int
+    """Index of the page's first article."""
+    stop: int
+    total: int
+    """How many articles the whole list has."""
+
+    @property
+    def shown_range(self) -> str:
+        """"3 to 4", or "5" for a page of one."""
+        first, last = self.start + 1, self.stop
+        return f"{first:,}" if first == last else f"{first:,} to {last:,}"
+
+    @property
+    def which(self) -> str:
+        """"articles 3 to 4 of 5", "article 5 of 5"."""
+        return f"{'article' if self.stop - self.start == 1 else 'articles'} {self.shown_range} of {self.total:,}"
+
+
+def list_pages(total: int, size: int) -> list[ListPage]:
+    """The pages of a list of `total` articles, `size` to a page (one page, perhaps empty, at least)."""
+    count = max(1, -(-total // size))
+    return [ListPage(page, count, (page - 1) * size, min(total, page * size), total) for page in range(1, count + 1)]
 
 
 def page_range(site: Site, page: int) -> tuple[int, int]:

@@ -105,6 +105,16 @@ def test_about_page_lists_omissions(site: Path):
     assert [r.select("td")[0].get_text() for r in rows] == ["Subscribe now!"]
 
 
+def test_an_article_page_shows_what_was_omitted_from_it(site: Path):
+    provenance = soup(site / "articles" / "first-report.html").select_one("#provenance")
+    rows = provenance.select(".omissions tbody tr")
+    assert [[td.get_text() for td in r.select("td")] for r in rows] == [["Subscribe now!", "Newsletter promotion."]]
+    assert provenance.select_one('a[href="../about.html#method-heading"]')
+    assert (site / "about.html").is_file() and soup(site / "about.html").select_one("#method-heading")
+    second = soup(site / "articles" / "second-view.html").select_one("#provenance")
+    assert not second.select(".omissions") and "Nothing omitted." in second.get_text()
+
+
 def test_every_page_has_lang_title_and_canonical(site: Path):
     for path in site.rglob("*.html"):
         page = soup(path)
@@ -373,15 +383,40 @@ def test_a_long_list_of_articles_goes_on_in_numbered_home_pages(paged: tuple[Pat
     assert [page.h1.get_text() for page in pages[1:]] == ["Articles 3 to 4 of 5", "Article 5 of 5"]
     assert pages[0].select_one(".intro") and pages[0].select_one(".layers")
     assert not any(page.select_one(".intro") or page.select_one(".layers") for page in pages[1:])
+    _assert_numbered_pages(split, names, pages)
+
+
+def _assert_numbered_pages(site: Path, names: list[str], pages: list[BeautifulSoup]) -> None:
+    """Each of the pages `names` has a pager above and below (named apart) whose links resolve and which
+    marks the page itself, and the sitemap lists every page."""
     for number, (name, page) in enumerate(zip(names, pages), start=1):
         navs = page.select("nav.pager")
         assert len(navs) == 2 and navs[0]["aria-label"] != navs[1]["aria-label"], name
         for link in navs[0].select("a"):
-            assert (split / link["href"]).is_file(), (name, link["href"])
+            assert (site / link["href"]).is_file(), (name, link["href"])
         current = navs[0].select_one("a[aria-current=page]")
         assert current["href"] == name and current.get_text() == str(number)
-    sitemap = (split / "sitemap.xml").read_text(encoding="utf-8")
-    assert "index.page-2.html</loc>" in sitemap and "index.page-3.html</loc>" in sitemap
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"{name}</loc>" in sitemap for name in names), names
+
+
+def test_a_long_provenance_list_goes_on_in_numbered_about_pages(paged: tuple[Path, Path]):
+    whole, split = paged
+    assert not (whole / "about.page-2.html").exists()
+    names = ["about.html", "about.page-2.html", "about.page-3.html"]
+    assert not (split / "about.page-4.html").exists()
+    pages = [soup(split / name) for name in names]
+    entries = lambda page: [(s["id"], str(s)) for s in page.select("section.provenance-entry")]  # noqa: E731
+    assert sum(map(entries, pages), []) == entries(soup(whole / "about.html")), "every article once, in order"
+    assert [len(entries(page)) for page in pages] == [2, 2, 1]
+    assert pages[0].select_one("#method-heading") and not any(page.select_one("#method-heading") for page in pages[1:])
+    assert [page.h1.get_text() for page in pages] == ["About this edition", "Provenance of articles 3 to 4 of 5",
+                                                      "Provenance of article 5 of 5"]
+    for number, (name, page) in enumerate(zip(names, pages), start=1):
+        listed = (["#method-heading"] if number == 1 else []) + [f"#{slug}" for slug, _ in entries(page)]
+        toc = [a["href"] for a in page.select("nav.toc a")]
+        assert toc == (listed if len(listed) > 1 else []), name  # a table of contents of one is left out
+    _assert_numbered_pages(split, names, pages)
 
 
 def test_the_timeline_span_names_one_day_once():
