@@ -436,7 +436,7 @@ def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
                                      "url": edition.base_url, "inLanguage": edition.language,
                                      "description": edition_summary(site)}))
         else:
-            label = page.which[0].upper() + page.which[1:]
+            label = page.which.capitalize()
             sitewide(home_page_path(page.number), "index.html", title=label, section="articles",
                      summary=f"{label} in {edition.title}.", **listing)
 
