@@ -115,6 +115,19 @@ def test_an_article_page_shows_what_was_omitted_from_it(site: Path):
     assert not second.select(".omissions") and "Nothing omitted." in second.get_text()
 
 
+def test_an_article_page_names_its_archived_copy_and_a_supplied_title(edition: Path, tmp_path: Path):
+    path = edition / "articles" / "second-view.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "genre: opinion\n", "genre: opinion\narchive_url: https://web.archive.org/web/2020/https://example.org/a\n"
+        "title_supplied: true\n"), encoding="utf-8")
+    build(Paths(edition, tmp_path / "site", ROOT / "themes" / "default"))
+    provenance = soup(tmp_path / "site" / "articles" / "second-view.html").select_one("#provenance")
+    assert provenance.select_one('a[href="https://web.archive.org/web/2020/https://example.org/a"]')
+    assert "The title is the editors’; the original did not survive." in provenance.get_text()
+    first = soup(tmp_path / "site" / "articles" / "first-report.html").select_one("#provenance").get_text()
+    assert "Archived copy" not in first and "The title is the editors" not in first
+
+
 def test_every_page_has_lang_title_and_canonical(site: Path):
     for path in site.rglob("*.html"):
         page = soup(path)
