@@ -144,7 +144,7 @@ class BodyRenderer:
         starting = {m.start: m for m in local_mentions}
         points = sorted(cuts)
         out = cursor.out
-        # Most text has nothing to escape: checked once, not for each of its pieces (a tenth of a page's time).
+        # Most text has nothing to escape: checked once here, rather than each piece escaped in turn.
         plain = not ("&" in text or "<" in text or ">" in text)
         for start, end in zip(points, points[1:]):
             mention = starting.get(start)
