@@ -251,6 +251,18 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     language = BeautifulSoup((out / "language.html").read_text(encoding="utf-8"), "html.parser")
     table = language.select_one("table.terms")
     assert table is None or len(table.select("thead th")) == outlets + 2
+    # Each outlet's card lists exactly its articles, in reading order (they are grouped in one pass).
+    from builder.build import load_edition
+    from builder.diagnostics import Diagnostics
+
+    edition = load_edition(Paths(content, out, ROOT / "themes" / "default"), Diagnostics())[0]
+    sources = BeautifulSoup((out / "sources.html").read_text(encoding="utf-8"), "html.parser")
+    cards = sources.select("section.outlet-card")
+    assert len(cards) == outlets
+    listed = {card["id"]: [a["href"] for a in card.select("dd ul li a[href^='articles/']")] for card in cards}
+    assert max(map(len, listed.values())) > 1, "some outlet has several articles"
+    for outlet_id, hrefs in listed.items():
+        assert hrefs == [f"articles/{a.slug}.html" for a in edition.articles if a.outlet_id == outlet_id]
 
 
 @pytest.fixture(scope="module")
