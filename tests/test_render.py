@@ -230,6 +230,18 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     from generate import generate
 
     content = generate(tmp_path / "edition", 30, 3)
+    # A claim with accounts in three articles, listed out of reading order (the generator's claims have one each).
+    import yaml
+
+    def first_quote(slug: str) -> str:
+        return yaml.safe_load((content / "annotations" / f"{slug}.yaml").read_text())["notes"][0]["quote"]
+
+    accounts = [{"article": slug, "quote": first_quote(slug), "summary": "Says so."}
+                for slug in ("article-00020", "article-00003", "article-00011")]
+    claims = yaml.safe_load((content / "claims.yaml").read_text())
+    claims["claims"].append({"id": "claim-many", "question": "Asked by several?", "accounts": accounts, "finding": "Found.",
+                             "sources": [{"title": "S", "url": "https://s.example/"}]})
+    (content / "claims.yaml").write_text(yaml.safe_dump(claims, allow_unicode=True))
     out = tmp_path / "site"
     build(Paths(content, out, ROOT / "themes" / "default"))
     outlets = 20  # bench/generate.py makes 20 outlets
@@ -263,6 +275,12 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     assert max(map(len, listed.values())) > 1, "some outlet has several articles"
     for outlet_id, hrefs in listed.items():
         assert hrefs == [f"articles/{a.slug}.html" for a in edition.articles if a.outlet_id == outlet_id]
+    # And each claim lists exactly the articles that give an account of it, in reading order.
+    for claim, section in zip(edition.claims, claims.select("section.claim"), strict=True):
+        accounts = {account.article_slug for account in claim.accounts}
+        shown = [li.select_one("a")["href"] for li in section.select("li.account")]
+        assert shown == [f"articles/{a.slug}.html" for a in edition.articles if a.slug in accounts]
+    assert any(len(claim.accounts) > 1 for claim in edition.claims)
 
 
 @pytest.fixture(scope="module")
