@@ -6,12 +6,14 @@ from the body renderer is wrapped in Markup here, after it was produced by our o
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from itertools import chain
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from markupsafe import Markup, escape as html_escape
@@ -295,19 +297,25 @@ related; leaving it out also keeps the work per article bounded as the edition g
 def related_articles(site: Site, article: Article) -> list[dict[str, Any]]:
     """The articles sharing most claims, events and distinctive entities (an inverted index, not all pairs)."""
     index = site.relations()
+    keys = index.keys_of[article.slug]
+    # Every holder of every key counted by Counter.update (a loop in C), a shared claim three times and
+    # an event twice; what each of the few shown shares is then a set intersection. Counting each
+    # kind per candidate in Python took a millisecond per article where entities are distinctive.
     scores: Counter[str] = Counter()
-    shared: dict[str, Counter[str]] = defaultdict(Counter)
     for kind, weight in (("claims", 3), ("events", 2), ("entities", 1)):
-        for key in index.keys_of[article.slug][kind]:
-            for other in index.holders[kind][key]:
-                if other != article.slug:
-                    scores[other] += weight
-                    shared[other][kind] += 1
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:RELATED_LIMIT]
+        holders = index.holders[kind]
+        others = list(chain.from_iterable(holders[key] for key in keys[kind]))
+        for _ in range(weight):
+            scores.update(others)
+    scores.pop(article.slug, None)
+    ranked = heapq.nsmallest(RELATED_LIMIT, scores.items(), key=lambda item: (-item[1], item[0]))
     by_slug = index.articles
-    return [{"article": by_slug[slug], "outlet": site.edition.outlet_of(by_slug[slug]), "score": score,
-             "entities": shared[slug]["entities"], "events": shared[slug]["events"], "claims": shared[slug]["claims"]}
-            for slug, score in ranked]
+    rows = []
+    for slug, score in ranked:
+        theirs = index.keys_of[slug]
+        rows.append({"article": by_slug[slug], "outlet": site.edition.outlet_of(by_slug[slug]), "score": score,
+                     **{kind: len(keys[kind] & theirs[kind]) for kind in ("entities", "events", "claims")}})
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

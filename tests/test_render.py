@@ -221,6 +221,33 @@ def test_an_override_that_matches_nothing_is_a_warning(edition: Path, tmp_path: 
     assert result.code == 0 and "override for 'Gotham' matches nothing in 'first-report' [unused-override]" in result.err
 
 
+def _first_quote(content: Path, slug: str, note: int = 0) -> str:
+    import yaml
+
+    return yaml.safe_load((content / "annotations" / f"{slug}.yaml").read_text())["notes"][note]["quote"]
+
+
+def _add_shared_claim(content: Path, claim_id: str, slugs: list[str]) -> None:
+    """A claim with an account in each of `slugs` (a generated edition's claims have one each)."""
+    import yaml
+
+    accounts = [{"article": slug, "quote": _first_quote(content, slug), "summary": "Says so."} for slug in slugs]
+    claims = yaml.safe_load((content / "claims.yaml").read_text())
+    claims["claims"].append({"id": claim_id, "question": "Asked by several?", "accounts": accounts, "finding": "Found.",
+                             "sources": [{"title": "S", "url": "https://s.example/"}]})
+    (content / "claims.yaml").write_text(yaml.safe_dump(claims, allow_unicode=True))
+
+
+def _add_shared_event(content: Path, event_id: str, slugs: list[str]) -> None:
+    """An event mentioned in each of `slugs` (a generated edition's events have one mention each)."""
+    import yaml
+
+    timeline = yaml.safe_load((content / "timeline.yaml").read_text())
+    timeline["events"].append({"id": event_id, "date": "2020-01-09", "title": "Shared event", "description": "Happened.",
+                               "mentions": [{"article": slug, "quote": _first_quote(content, slug, 1)} for slug in slugs]})
+    (content / "timeline.yaml").write_text(yaml.safe_dump(timeline, allow_unicode=True))
+
+
 def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: Path):
     """Beyond 12 articles the glossary and language tables have a column per outlet, not per article,
     and a claim lists the articles that address it and counts the silent ones."""
@@ -230,18 +257,8 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     from generate import generate
 
     content = generate(tmp_path / "edition", 30, 3)
-    # A claim with accounts in three articles, listed out of reading order (the generator's claims have one each).
-    import yaml
-
-    def first_quote(slug: str) -> str:
-        return yaml.safe_load((content / "annotations" / f"{slug}.yaml").read_text())["notes"][0]["quote"]
-
-    accounts = [{"article": slug, "quote": first_quote(slug), "summary": "Says so."}
-                for slug in ("article-00020", "article-00003", "article-00011")]
-    claims = yaml.safe_load((content / "claims.yaml").read_text())
-    claims["claims"].append({"id": "claim-many", "question": "Asked by several?", "accounts": accounts, "finding": "Found.",
-                             "sources": [{"title": "S", "url": "https://s.example/"}]})
-    (content / "claims.yaml").write_text(yaml.safe_dump(claims, allow_unicode=True))
+    # Listed out of reading order (the generator's claims have one account each).
+    _add_shared_claim(content, "claim-many", ["article-00020", "article-00003", "article-00011"])
     out = tmp_path / "site"
     build(Paths(content, out, ROOT / "themes" / "default"))
     outlets = 20  # bench/generate.py makes 20 outlets
@@ -473,3 +490,55 @@ def test_the_timeline_span_names_one_day_once():
     assert timeline_span([day, SimpleNamespace(date=date(2020, 1, 9), end_date=date(2020, 1, 10))]) == \
         "the events from 8 January 2020 to 10 January 2020"
     assert timeline_span([]) == "the events in date order"
+
+
+def test_related_accounts_are_the_articles_sharing_most(tmp_path: Path):
+    """Each article's related accounts against their definition, worked out over every pair: shared
+    claims count 3, shared events 2, shared distinctive entities 1 (an entity named by more than
+    COMMON_ENTITY_SHARE of the articles, or more than COMMON_ENTITY_COUNT, is not distinctive); the
+    top RELATED_LIMIT by score, then by slug. With 2,000 entities most are distinctive."""
+    import sys
+
+    from builder.views import COMMON_ENTITY_COUNT, COMMON_ENTITY_SHARE, RELATED_LIMIT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    content = generate(tmp_path / "edition", 40, 5, entities=2000)
+    _add_shared_claim(content, "claim-shared", ["article-00001", "article-00002", "article-00003"])
+    _add_shared_claim(content, "claim-shared-2", ["article-00002", "article-00003"])
+    _add_shared_event(content, "event-shared", ["article-00003", "article-00004", "article-00001"])
+    out = tmp_path / "site"
+    report = build(Paths(content, out, ROOT / "themes" / "default"))
+    articles = report.edition.articles
+    keys = {a.slug: {"claims": set(report.analyses[a.slug].claims),
+                     "events": {event for event, _ in report.analyses[a.slug].events},
+                     "entities": {m.entity_id for m in report.analyses[a.slug].mentions}} for a in articles}
+    naming: dict[str, int] = {}
+    for k in keys.values():
+        for entity in k["entities"]:
+            naming[entity] = naming.get(entity, 0) + 1
+    limit = max(2, min(COMMON_ENTITY_COUNT, int(COMMON_ENTITY_SHARE * len(articles))))
+    for k in keys.values():
+        k["entities"] = {e for e in k["entities"] if naming[e] <= limit}
+    shown_any = 0
+    for article in articles:
+        expected = []
+        for other in articles:
+            if other.slug != article.slug:
+                shared = {kind: len(keys[article.slug][kind] & keys[other.slug][kind]) for kind in keys[other.slug]}
+                score = 3 * shared["claims"] + 2 * shared["events"] + shared["entities"]
+                if score:
+                    expected.append((-score, other.slug, shared))
+        expected = sorted(expected, key=lambda row: row[:2])[:RELATED_LIMIT]
+        block = next((b for b in soup(out / "articles" / f"{article.slug}.html").select(".apparatus-block")
+                      if b.h2.get_text() == "Related accounts"), None)
+        rows = block.select("li") if block else []
+        assert [li.a["href"] for li in rows] == [f"{slug}.html" for _, slug, _ in expected], article.slug
+        for li, (_, _, shared) in zip(rows, expected):
+            assert li.get_text().endswith(f"{shared['claims']} shared claims, {shared['events']} shared events, "
+                                          f"{shared['entities']} shared entities")
+        shown_any += bool(rows)
+    assert shown_any > len(articles) // 2
+    assert keys["article-00003"]["claims"] >= {"claim-shared", "claim-shared-2"}, "the weights are exercised"
+    assert "event-shared" in keys["article-00001"]["events"]
