@@ -77,7 +77,11 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def generate(out: Path, articles: int, seed: int = 2020, entities: int = 300) -> Path:
+ENTITIES = 300
+"""The glossary's size unless told otherwise (bench/run.py --entities-per-article scales it with the articles)."""
+
+
+def generate(out: Path, articles: int, seed: int = 2020, entities: int = ENTITIES) -> Path:
     rng = random.Random(seed)
     content = out / "content"
     if out.exists():

@@ -2,6 +2,8 @@
 
     python bench/run.py --articles 1000 [--runs 3] [--compare [hugo mkdocs pelican eleventy bare]]
     python bench/run.py --articles 1000 10000 --runs 1      # scaling: ms/article at each size
+    python bench/run.py --articles 1000 10000 --runs 1 --entities-per-article 0.3
+                                   # scaling in entities too: 300 at 1,000 articles, 3,000 at 10,000
 
 Each build is `python -m builder build` in a fresh interpreter (so interpreter start and imports
 count), timed on the wall clock; the median of the runs is reported with pages per second and peak
@@ -39,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import ENTITIES, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ("hugo", "mkdocs", "pelican", "eleventy", "bare")
@@ -119,8 +121,9 @@ def edit_article(content: Path, round_number: int) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\nA sentence added in round {round_number}.\n", encoding="utf-8")
 
 
-def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[str] | None) -> dict[str, tuple[float, int, int]]:
-    content = generate(work / f"edition-{count}", count, seed)
+def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[str] | None,
+               entities: int) -> dict[str, tuple[float, int, int]]:
+    content = generate(work / f"edition-{count}", count, seed, entities)
     out = work / f"site-{count}"
     cold_command = build_command(content, out, "--force")
     others = {}
@@ -147,7 +150,7 @@ def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[
     medians = {name: (statistics.median(s[0] for s in values), max(s[1] for s in values), max(s[2] for s in values))
                for name, values in samples.items()}
     cold = medians["cold"][0]
-    print(f"\n{count} articles, {pages} pages, median of {runs} run(s):")
+    print(f"\n{count} articles, {entities} entities, {pages} pages, median of {runs} run(s):")
     for name, (seconds, pss, rss) in medians.items():
         memory = f"peak PSS {pss / 1048576:4.0f} MiB (largest process {rss / 1048576:.0f} MiB)" if pss else ""
         ratio = f"{seconds / cold:5.2f} x cold" if name in ("warm", "one note", "one article") else ""
@@ -163,6 +166,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--entities-per-article", type=float, default=None, metavar="RATIO",
+                        help=f"glossary size as a share of the articles (default: {ENTITIES} entities at every size; "
+                             "with a ratio the scaling check covers entities as well as articles)")
     parser.add_argument("--compare", nargs="*", choices=TOOLS, default=None, metavar="TOOL",
                         help="also build the plain Markdown with these (default: all of hugo, mkdocs, pelican, "
                              f"eleventy, bare; eleventy, @11ty/eleventy@{compare.ELEVENTY_VERSION}, is installed with "
@@ -178,7 +184,10 @@ def main() -> None:
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
     try:
-        results = {count: bench_size(count, args.runs, args.seed, work, args.compare) for count in args.articles}
+        ratio = args.entities_per_article
+        results = {count: bench_size(count, args.runs, args.seed, work, args.compare,
+                                     ENTITIES if ratio is None else max(1, round(ratio * count)))
+                   for count in args.articles}
         if len(results) > 1:
             sizes = sorted(results)
             base = results[sizes[0]]["cold"][0] / sizes[0]
