@@ -62,8 +62,8 @@ def load_edition(paths: Paths, diags: Diagnostics, memo: LoadMemo | None = None)
     if edition is None:  # no usable edition settings: nothing further can be checked meaningfully
         diags.raise_if_errors()
     assert edition is not None
-    glossary = raw.data.get("glossary")
-    return edition, glossary.path if glossary is not None else None, raw.guide
+    glossary = raw.glossary_file
+    return edition, load.display_path(glossary) if glossary is not None else None, raw.guide
 
 
 def check_articles(edition: model.Edition, glossary_path: str | None, diags: Diagnostics,

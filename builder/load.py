@@ -19,7 +19,11 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """Larger content files are refused: no news article comes near it, and it bounds build time."""
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATA_FILES = ("edition", "sources", "glossary", "claims", "timeline", "framing")
+DATA_FILES = ("edition", "sources", "claims", "timeline", "framing")
+GLOSSARY = "glossary"
+"""The one edition-wide file that grows with an archive (30,000 entities are a 4 MB file): like articles,
+it is only listed here and read where it is built (model.read_files), so that its located
+YAML tree, about 50 times the file's size, never lives in the building process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ class RawContent:
 
     root: Path
     data: dict[str, RawDocument]
-    """edition, sources, glossary, claims, timeline, framing (absent files are missing keys)."""
+    """edition, sources, claims, timeline, framing (absent files are missing keys)."""
     article_files: tuple[Path, ...]
     """Every .md (or .markdown) file in articles/, in slug order."""
     annotation_files: tuple[tuple[str | None, Path], ...]
@@ -60,6 +64,8 @@ class RawContent:
     article_slugs: tuple[str, ...] = ()
     """The slug of every article file, including those that cannot be read (so references to them
     are not reported as unknown on top of the reading error)."""
+    glossary_file: Path | None = None
+    """glossary.yaml, when there is one (see GLOSSARY)."""
 
 
 def display_path(path: Path) -> str:
@@ -159,6 +165,7 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
         path = content_dir / f"{name}.yaml"
         if path.exists() or path.is_symlink():
             data[name] = read_yaml_file(path, real_root, diags)
+    glossary = content_dir / f"{GLOSSARY}.yaml"
     article_files: list[Path] = []
     for path in sorted((content_dir / "articles").glob("*"), key=lambda p: (p.stem, p.suffix != ".md", p.name)):
         if path.suffix not in (".md", ".markdown"):
@@ -177,4 +184,5 @@ def read_content(content_dir: Path, diags: Diagnostics) -> RawContent:
     guide = read_text(guide_path, guide_path.parent.resolve(), diags) if guide_path.is_file() else None
     # A misnamed file still counts: no cascade of "unknown article".
     return RawContent(content_dir, data, tuple(article_files), tuple(annotation_files), guide,
-                      tuple(slug_for(path.stem) for path in article_files))
+                      tuple(slug_for(path.stem) for path in article_files),
+                      glossary if glossary.exists() or glossary.is_symlink() else None)

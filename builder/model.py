@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import schema
 from .diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean, pickled_as_call
 from .load import RawArticle, RawContent, RawDocument, display_path, read_article, read_yaml_file
-from .parallel import imap_indices
+from .parallel import imap_indices, paused_gc
 from .yamlsource import LList, LMap
 
 if TYPE_CHECKING:  # only named in annotations (loadmemo's imports lead back here)
@@ -549,26 +549,47 @@ def check_references(edition: Edition, raw: RawContent, diags: Diagnostics) -> N
         _ref(override.article_slug, slugs, "article", override.loc, diags)
 
 
-def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: Mapping[str, Author],
-                            diags: Diagnostics, memo: LoadMemo | None = None) -> tuple[list[Article], dict[str, tuple[Note, ...]], bool]:
-    """Every article and annotations file read and built into the model, on every core: only the model
-    comes back to this process, never a file's text or YAML tree, so nothing of them is left behind in
-    its heap. With a `memo`, unchanged files' models come from the last build instead. Returns the
-    articles, the notes by article slug, and whether any article could be read."""
+@dataclass(frozen=True, slots=True)
+class ReadFiles:
+    """What read_files built: the per-file part of the model."""
+
+    articles: list[Article]
+    notes: dict[str, tuple[Note, ...]]
+    """By article slug."""
+    any_article: bool
+    """Whether any article file could be read."""
+    entities: dict[str, Entity]
+    overrides: tuple[MentionOverride, ...]
+
+
+def read_files(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: Mapping[str, Author],
+               diags: Diagnostics, memo: LoadMemo | None = None) -> ReadFiles:
+    """The glossary and every article and annotations file, read and built into the model on every core:
+    only the model comes back to this process, never a file's text or YAML tree, so nothing of them is
+    left behind in its heap. With a `memo`, unchanged files' models come from the last build instead."""
     articles_files, content = raw.article_files, raw.root.resolve()
-    paths = [*articles_files, *(path for _, path in raw.annotation_files)]
+    # The glossary first: one worker parses it (a large one takes seconds) while the other begins on the
+    # articles; last, it would be parsed alone at the end, with the other core idle.
+    glossary = (raw.glossary_file,) if raw.glossary_file is not None else ()
+    paths = [*glossary, *articles_files, *(path for _, path in raw.annotation_files)]
+    first_article, first_notes = len(glossary), len(glossary) + len(articles_files)
 
     def one(index: int) -> tuple[Any, tuple[Diagnostic, ...], tuple[Diagnostic, ...], str | None]:
         """(what the file holds, or None; problems reading it; problems in what it says; its slug if read)."""
         local = Diagnostics()  # one for both steps: building looks at what reading found
-        if index < len(articles_files):
-            found = read_article(articles_files[index], content, local)
+        slug = None
+        if index < first_article:
+            document = read_yaml_file(paths[index], content, local)
             read = len(local.items)
-            built: Any = build_article(found, outlets, authors, local) if found else None
+            built: Any = build_entities(_valid("glossary", document, local), local)
+        elif index < first_notes:
+            found = read_article(paths[index], content, local)
+            read = len(local.items)
+            built = build_article(found, outlets, authors, local) if found else None
             slug = found.slug if found else None
         else:
-            slug, path = raw.annotation_files[index - len(articles_files)]
-            document = read_yaml_file(path, content, local)
+            slug = raw.annotation_files[index - first_notes][0]
+            document = read_yaml_file(paths[index], content, local)
             read = len(local.items)
             built = build_notes(slug, document, local) if slug is not None else ()
         return built, tuple(local.items[:read]), tuple(local.items[read:]), slug
@@ -580,12 +601,15 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
     missing = [index for index, has in enumerate(kept) if not has]
 
     def work(index: int) -> tuple[bytes, Entry | None]:
-        data = pickle.dumps(one(index), protocol=pickle.HIGHEST_PROTOCOL)
+        # A file's YAML tree has no cycles: collections while it is built would only walk it (in a
+        # worker they are on), and they doubled the time to read a 4 MB glossary. Any garbage with
+        # cycles is collected once the next file begins.
+        with paused_gc():
+            data = pickle.dumps(one(index), protocol=pickle.HIGHEST_PROTOCOL)
         return data, memo.store(keys[index], data) if memo else None
 
     computed = imap_indices(len(missing), lambda i: work(missing[i]))
-    articles: list[Article] = []
-    notes: dict[str, tuple[Note, ...]] = {}
+    result = ReadFiles([], {}, False, {}, ())
     first_path: dict[str, str] = {}
     for index, has in enumerate(kept):
         data: bytes | None
@@ -602,12 +626,15 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
         except Exception:  # a damaged memo entry (anything unpickling garbage can raise): read the file again
             built, reading, building, slug = one(index)
         diags.extend(reading)
-        if index >= len(articles_files):
+        if index < first_article:
+            diags.extend(building)
+            result = ReadFiles(result.articles, result.notes, False, *built)
+        elif index >= first_notes:
             diags.extend(building)
             if slug is not None:
-                notes[slug] = built
+                result.notes[slug] = built
         elif slug is not None:
-            shown = display_path(articles_files[index])
+            shown = display_path(paths[index])
             if slug in first_path:  # two files with one slug (a.md, a.markdown): the second is not built
                 diags.error("duplicate-slug", f"two articles have the slug '{slug}' (the other is {first_path[slug]})",
                             SourceLocation(shown), ("hint: rename one of the files; the file name is the article's address",))
@@ -615,8 +642,8 @@ def read_articles_and_notes(raw: RawContent, outlets: Mapping[str, Outlet] | Non
             first_path[slug] = shown
             diags.extend(building)
             if built is not None:
-                articles.append(built)
-    return articles, notes, bool(first_path)
+                result.articles.append(built)
+    return replace(result, any_article=bool(first_path))
 
 
 def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = None) -> Edition | None:
@@ -630,16 +657,15 @@ def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = N
     sources_doc = raw.data.get("sources")
     outlets, authors = build_outlets_and_authors(_valid("sources", sources_doc, diags), diags)
     sources_ok = sources_doc is not None and not diags.has_errors_in(sources_doc.path)
-    for name in ("article", "annotations"):
+    for name in ("article", "annotations", "glossary"):
         schema.prepare(name)  # before the workers fork, so that they share it
     if memo:
         memo.bind(raw.root, outlets if sources_ok else None, authors)
-    articles, notes, any_read = read_articles_and_notes(raw, outlets if sources_ok else None, authors, diags, memo)
-    if not any_read:
+    read = read_files(raw, outlets if sources_ok else None, authors, diags, memo)
+    if not read.any_article:
         diags.error("no-articles", "no articles found (content/articles/*.md)", SourceLocation(f"{root}/articles"))
-    glossary_doc = raw.data.get("glossary")
-    entities, overrides = build_entities(_valid("glossary", glossary_doc, diags), diags)
-    glossary_ok = glossary_doc is None or not diags.has_errors_in(glossary_doc.path)
+    articles, notes, entities = read.articles, read.notes, read.entities
+    glossary_ok = raw.glossary_file is None or not diags.has_errors_in(display_path(raw.glossary_file))
     edition = Edition(
         title=str(settings["title"]) if settings else "", subtitle=_str(settings.get("subtitle")) if settings else None,
         description=str(settings["description"]) if settings else "",
@@ -648,7 +674,7 @@ def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = N
         method=_str(settings.get("method")) if settings else None,
         license=_str(settings.get("license")) if settings else None,
         articles=tuple(sorted(articles, key=lambda a: (a.published, a.slug))),
-        outlets=outlets, authors=authors, notes=notes, entities=entities, overrides=overrides,
+        outlets=outlets, authors=authors, notes=notes, entities=entities, overrides=read.overrides,
         claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
         events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities if glossary_ok else None, diags),
         concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
