@@ -6,8 +6,8 @@ memory the tab holds.
 Builds content/ (or, with --articles, a synthetic edition made by bench/generate.py) into a temporary
 directory, unless --site names one already built, then opens search.html from disk in the system
 Chromium (as the tests do: Playwright, never a downloaded browser). For each run, in a fresh page: the
-time to load the page and its index, then each query's time from Enter to the results' status line
-(the first query folds the whole index; later ones reuse it), and the JavaScript heap after them.
+time to load the page and the index's first file, then each query's time from Enter to the results'
+status line (with the parts of the index it loaded, and their size), and the JavaScript heap after them.
 """
 from __future__ import annotations
 
@@ -32,8 +32,12 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 STATUS = "document.getElementById('search-status').textContent"
 
 
-def measure(browser, site: Path, queries: list[str]) -> tuple[float, list[float], float]:
-    """(page load s, each query's s, JS heap MB after the queries) in a fresh page."""
+LOADED = "[...document.querySelectorAll(\"head script[src^='search/']\")].map(s => s.getAttribute('src'))"
+
+
+def measure(browser, site: Path, queries: list[str]) -> tuple[float, list[tuple[float, int, int]], float]:
+    """(page load s, each query's (s, parts it loaded, their bytes), JS heap MB after the queries) in a
+    fresh page."""
     page = browser.new_page()
     try:
         session = page.context.new_cdp_session(page)
@@ -43,12 +47,15 @@ def measure(browser, site: Path, queries: list[str]) -> tuple[float, list[float]
         loaded = time.perf_counter() - started
         answered = []
         for query in queries:
+            before = set(page.evaluate(LOADED))
             page.evaluate(f"{STATUS} = ''")
             started = time.perf_counter()
             page.fill("#search-input", query)
             page.press("#search-input", "Enter")
-            page.wait_for_function(f"{STATUS}.length > 0", timeout=0)
-            answered.append(time.perf_counter() - started)
+            page.wait_for_function(f"{STATUS}.endsWith('”')", timeout=0)  # not "Searching…"
+            took = time.perf_counter() - started
+            new = set(page.evaluate(LOADED)) - before
+            answered.append((took, len(new), sum((site / name).stat().st_size for name in new)))
         metrics = {m["name"]: m["value"] for m in session.send("Performance.getMetrics")["metrics"]}
         return loaded, answered, metrics["JSHeapUsedSize"] / 1e6
     finally:
@@ -71,8 +78,10 @@ def main() -> None:
             content = generate(work / "edition", args.articles) if args.articles else ROOT / "content"
             site = work / "site"
             build(Paths(content, site, ROOT / "themes" / "default"))
-        size = (site / "search-index.js").stat().st_size
-        print(f"search-index.js: {size / 1e6:.1f} MB")
+        parts = sorted((site / "search").glob("*.js"), key=lambda path: path.stat().st_size)
+        print(f"search-index.js {(site / 'search-index.js').stat().st_size / 1e6:.2f} MB; {len(parts)} parts, "
+              f"{sum(path.stat().st_size for path in parts) / 1e6:.1f} MB in all, largest {parts[-1].name} "
+              f"{parts[-1].stat().st_size / 1e6:.2f} MB")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
             try:
@@ -81,8 +90,10 @@ def main() -> None:
                 browser.close()
         print(f"page and index loaded: median {statistics.median(r[0] for r in runs):.2f} s")
         for number, query in enumerate(args.queries):
-            times = [r[1][number] for r in runs]
-            print(f"query {number + 1} “{query}”: median {statistics.median(times):.2f} s (max {max(times):.2f} s)")
+            times = [r[1][number][0] for r in runs]
+            _, count, size = runs[0][1][number]
+            print(f"query {number + 1} “{query}”: median {statistics.median(times):.2f} s (max {max(times):.2f} s), "
+                  f"loading {count} parts, {size / 1e6:.2f} MB")
         print(f"JavaScript heap after the queries: median {statistics.median(r[2] for r in runs):.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -28,7 +28,7 @@ from .views import ConcordanceGroup, PackedGroups, Spooled, pack_groups
 
 RELATED_SLOT = "<!--edition:related-->"
 """Where the related accounts go in a cached article page. Content cannot produce it: all text is escaped."""
-CACHE_FORMAT = b"article-cache-5"
+CACHE_FORMAT = b"article-cache-6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,12 @@ from . import __version__
 from .articlecache import ArticleCache
 from .articlework import RELATED_SLOT, SHARED_FIELDS, ArticleResult, EditionKeys
 from .assets import AssetManifest
-from .reuse import PageReuse, inputs_hash
+from .reuse import PageReuse, SameAsLast, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
 from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
 from .model import Entity
 from .parallel import RETIRE_AFTER, release_free_memory, render_pages
-from .searchindex import search_index_script
+from .searchindex import search_index
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
@@ -406,8 +406,12 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     def pieces(ref: Callable[[ArticleResult], Any]) -> Iterator[bytes]:
         return (cache.fetch(r.spooled(ref(r))) if ref(r) else b"" for r in results)
 
-    pages.dests.append(writer.write_stream(PurePosixPath("search-index.js"),
-                                           search_index_script(site, pieces(lambda r: r.search))))
+    def open_part(name: str) -> SameAsLast:
+        dest = PurePosixPath(name)
+        pages.dests.append(dest)
+        return SameAsLast(reuse, writer, dest)
+
+    search_index(site, pieces(lambda r: r.search), open_part)
     pages.dests.append(writer.write_stream(PurePosixPath("annotations.jsonld"), annotations_jsonld(
         site, pieces(lambda r: r.annotations), sum(r.annotation_count for r in results))))
     if not reused("feed.xml"):

@@ -1,13 +1,14 @@
 """Pages of the previous build taken over unchanged, so a warm build re-renders only what a change touched.
 
-Each page and data file but the two that carry every note (the search index and annotations.jsonld,
-assembled from the articles' cached pieces) has an inputs hash: everything its bytes depend on (for an
+Each page and data file but annotations.jsonld, which carries every note (assembled from the articles'
+cached pieces), has an inputs hash: everything its bytes depend on (for an
 article page, its article key and its related accounts; for an entity page, the edition-wide key, the
 entity, its concordance sections, the notes that cite it, its events and claims; for a site-wide page,
 the edition-wide key, the article records and the page's context). When the hash equals the one
 recorded for that page by the last build, and the file is still exactly as that build left it (size
 and modification time), the file is hard-linked into the new site instead of being rendered again.
-Anything else renders: a stale record can cost time, never correctness.
+Anything else renders: a stale record can cost time, never correctness. The search index's files are
+assembled from the articles' cached pieces too: their inputs hash is the hash of their bytes (SameAsLast).
 """
 from __future__ import annotations
 
@@ -89,3 +90,29 @@ class PageReuse:
         temp = self.record.with_name(f".{self.record.name}.{os.getpid()}.tmp")
         temp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
         os.replace(temp, self.record)
+
+
+class SameAsLast:
+    """A file written piece by piece (see SiteWriter.open) and hashed as it goes. Closed, it becomes
+    the last build's file when that held the same bytes: a file whose content decides whether it
+    changed (a part of the search index) keeps its identity, like a page whose inputs are unchanged."""
+
+    def __init__(self, reuse: PageReuse, writer: SiteWriter, dest: PurePosixPath):
+        self.reuse, self.writer, self.dest = reuse, writer, dest
+        self.stream = writer.open(dest)
+        self.digest = hashlib.blake2b(digest_size=16)
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.stream.write(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        self.reuse.expect(self.dest.as_posix(), self.digest.hexdigest())
+        self.reuse.take(self.dest.as_posix(), self.writer)
+
+    def __enter__(self) -> "SameAsLast":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

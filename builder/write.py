@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from .assets import OutputFile
 
@@ -63,13 +63,20 @@ class SiteWriter:
                 stream.write(chunk)
         return dest
 
+    def open(self, dest: PurePosixPath) -> BinaryIO:
+        """A new file to write as its content comes (the caller closes it, and registers `dest`)."""
+        return open(self._target(dest), "wb")
+
     def link(self, dest: PurePosixPath, source: Path) -> PurePosixPath:
-        """Reuse a file of the previous site unchanged: a hard link (a copy where links are impossible)."""
+        """Reuse a file of the previous site unchanged: a hard link (a copy where links are impossible),
+        in place of what was written to `dest`, if anything."""
         target = self._target(dest)
+        temp = target.with_name(f".{target.name}.link")  # then renamed: `dest` may have been written already
         try:
-            os.link(source, target)
+            os.link(source, temp)
         except OSError:
-            shutil.copyfile(source, target)
+            shutil.copyfile(source, temp)
+        os.replace(temp, target)
         return dest
 
     def register(self, dests: Iterable[PurePosixPath]) -> None:

@@ -74,3 +74,4 @@ def soup(path: Path) -> BeautifulSoup:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file under a directory with its bytes: for byte-identical comparisons."""
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+

@@ -16,6 +16,7 @@ from builder.build import Paths, build
 from builder.stamp import cache_dir
 
 from conftest import ROOT, snapshot
+from searchfiles import read_search_index
 
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
@@ -100,8 +101,13 @@ def test_a_note_edit_rewrites_only_what_shows_the_note(edition: Path, tmp_path: 
     build(paths)
     after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     assert after.keys() == inodes.keys()
+    # Of the search index, the part holding the note's text, and the part of the words beginning with
+    # "h", where "higher" is new: the note had no word "higher" before, and has "high" no more.
+    index = read_search_index(out)
+    note = next(n for n, entry in enumerate(index.entries) if "The tide was higher" in entry[3])
+    chunk = max(c for c, start in enumerate(index.manifest["chunks"]) if start <= note)
     assert {name for name in after if after[name] != inodes[name]} == {
-        "articles/first-report.html", "annotations.jsonld", "search-index.js"}
+        "articles/first-report.html", "annotations.jsonld", f"search/d-{chunk}.js", "search/w-h.js"}
 
 
 def test_a_claim_edit_rewrites_the_claims_page_and_what_lists_the_claim(edition: Path, tmp_path: Path):
@@ -113,7 +119,10 @@ def test_a_claim_edit_rewrites_the_claims_page_and_what_lists_the_claim(edition:
     build(paths)
     changed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
                and p.stat().st_ino != inodes[p.relative_to(out).as_posix()]}
-    assert "claims.html" in changed and "search-index.js" in changed
+    assert "claims.html" in changed and "search/w-r.js" in changed  # "Really"
+    index = read_search_index(out)
+    claim = next(n for n, entry in enumerate(index.entries) if entry[2] == "claim")
+    assert f"search/d-{max(c for c, start in enumerate(index.manifest['chunks']) if start <= claim)}.js" in changed
     assert not changed & {"index.html", "about.html", "sources.html", "timeline.html", "language.html", "feed.xml",
                           "sitemap.xml", "glossary/index.html", "search.html"}
 

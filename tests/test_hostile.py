@@ -31,6 +31,7 @@ from bs4 import BeautifulSoup
 from builder.cli import main
 from builder.load import MAX_FILE_BYTES
 from conftest import FIXTURES, ROOT, overlay, snapshot
+from searchfiles import read_search_index
 
 HOSTILE = FIXTURES / "hostile"
 EDITIONS = sorted(p.name for p in (HOSTILE / "editions").iterdir() if p.is_dir())
@@ -129,17 +130,12 @@ def data_problems(site: Path) -> list[str]:
         json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))
     except ValueError as exc:
         found.append(f"annotations.jsonld is not JSON: {exc}")
-    script = (site / "search-index.js").read_text(encoding="utf-8")
-    match = re.fullmatch(r"window\.EDITION_SEARCH=(.*);\n", script, re.DOTALL)
-    if not match:
-        found.append("search-index.js is not a single assignment")
+    try:
+        index = read_search_index(site)
+    except ValueError as exc:  # json's errors are ValueErrors too
+        found.append(f"search index: {exc}")
     else:
-        try:
-            json.loads(match.group(1))
-        except ValueError as exc:
-            found.append(f"search-index.js does not assign JSON: {exc}")
-        if "</" in match.group(1):
-            found.append("search-index.js contains '</'")
+        found.extend(f"{name} contains '</'" for name, text in index.raw.items() if "</" in text)
     return found
 
 

@@ -135,14 +135,19 @@ def test_the_search_run_after_typing_does_not_take_the_focus_from_a_result(open_
     machine): the delayed run must not rebuild the results under the focus."""
     page, watch = open_page(file_root)
     page.goto(file_root + "search.html")
-    page.evaluate("""() => {
+    page.evaluate("""() => new Promise(done => {
         const input = document.querySelector('#search-input');
         input.value = 'Kirkuk';
         input.dispatchEvent(new Event('input'));
         input.form.requestSubmit();
-        document.querySelector('#search-results li a').setAttribute('data-test-focused', '');
-        document.querySelector('#search-results li a').focus();
-    }""")
+        (function focusFirst() {  // as soon as the results are there (the index's parts load first)
+            const first = document.querySelector('#search-results li a');
+            if (!first) return setTimeout(focusFirst, 1);
+            first.setAttribute('data-test-focused', '');
+            first.focus();
+            done();
+        })();
+    })""")
     page.wait_for_timeout(400)  # longer than the typing delay
     assert page.evaluate("document.activeElement.hasAttribute('data-test-focused')"), "the results were rebuilt under the focus"
     assert not watch.problems(), watch.problems()

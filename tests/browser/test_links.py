@@ -3,7 +3,6 @@ the file exists, and a #fragment matches an id in the target. No root-relative o
 URLs, so the site works from any folder and over file://. The search index's links are checked too."""
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from functools import lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from searchfiles import read_search_index
 
 bs4 = pytest.importorskip("bs4", reason="beautifulsoup4 is not installed (pip install -e '.[test]')")
 
@@ -67,11 +67,9 @@ def test_every_internal_link_resolves(site_dir, html_files):
                 if attribute in tag.attrs and (only_on is None or tag.name == only_on):
                     check(page, str(tag[attribute]).strip(), f"<{tag.name} {attribute}>")
 
-    # The search page builds its result links from search-index.js (paths relative to search.html).
-    script = (site_dir / "search-index.js").read_text(encoding="utf-8")
-    index = json.loads(script.removeprefix("window.EDITION_SEARCH=").rstrip().removesuffix(";").replace("<\\/", "</"))
-    for doc in index["docs"]:
-        check("search.html", doc[0], "search result")
+    # The search page builds its result links from the index's entries (paths relative to search.html).
+    for entry in read_search_index(site_dir).entries:
+        check("search.html", entry[0], "search result")
 
     assert not problems, f"{len(problems)} broken links:\n" + "\n".join(problems)
     assert checked > 1000, f"only {checked} links checked: is the site empty?"

@@ -3,10 +3,12 @@ every article that names him, whatever spelling the article uses."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from searchfiles import read_search_index
 
-from .support import ARTICLE_SLUGS, CONTENT
+from .support import ARTICLE_SLUGS, CONTENT, ROOT
 
 SOLEIMANI = re.compile(r"Sol[ae]imani|Suleimani", re.IGNORECASE)
 
@@ -122,15 +124,14 @@ def test_each_highlight_is_a_spelling_of_what_was_searched(search_page):
         assert " ".join(word.lower().replace("-", " ").split()) in folded, (href, word, folded)
 
 
-def test_snippets_are_cut_between_words(search_page):
+def test_snippets_are_cut_between_words(search_page, site_dir):
     search(search_page, "Soleimani")
-    cut = search_page.evaluate("""() => {
-        const texts = Object.fromEntries(window.EDITION_SEARCH.docs.map(d => [d[0], d[3]]));
-        return [...document.querySelectorAll('#search-results li')].filter(li => li.querySelector('.snippet')).map(li => [
-            texts[li.querySelector('a').getAttribute('href')], li.querySelector('.snippet').textContent]);
-    }""")
+    texts = {entry[0]: entry[3] for entry in read_search_index(site_dir).entries}
+    cut = search_page.eval_on_selector_all("#search-results li", """items => items.filter(li => li.querySelector('.snippet'))
+        .map(li => [li.querySelector('a').getAttribute('href'), li.querySelector('.snippet').textContent])""")
     starts = ends = 0
-    for text, snippet in cut:
+    for href, snippet in cut:
+        text = texts[href]
         body = snippet.removeprefix("…").removesuffix("…")
         assert body in text, snippet
         at = text.index(body)
@@ -141,3 +142,90 @@ def test_snippets_are_cut_between_words(search_page):
             ends += 1
             assert text[at + len(body)].isspace(), f"cut inside a word at the end: {snippet!r}"
     assert starts >= 5 and ends >= 5, (starts, ends)
+
+
+def test_the_builder_folds_words_as_the_browser_does(search_page):
+    """The word parts are made with the builder's folding, the text is matched with the browser's: for
+    every character, both must give the same words (else a word in the text could not be found)."""
+    from builder.searchindex import WORD, fold
+
+    chars = [chr(code) for code in range(0x80, 0x110000) if not 0xD800 <= code < 0xE000]
+    text = "\x01".join(chars)
+    theirs = search_page.evaluate("text => window.EDITION_SEARCH.fold(text)", text).split("\x01")
+    ours = fold(text).split("\x01")
+    assert len(theirs) == len(ours) == len(chars)
+    differ = [(f"U+{ord(char):04X}", a, b) for char, a, b in zip(chars, theirs, ours) if WORD.findall(a) != WORD.findall(b)]
+    assert not differ, f"{len(differ)} characters fold to other words in the browser: {differ[:20]}"
+    assert fold("Ḥusayn ʼAbd-al-Qādir’s") == "husayn 'abd-al-qadir's"  # the folding itself, not only agreement
+
+
+def loaded_parts(page) -> list[str]:
+    return sorted(page.eval_on_selector_all(
+        "head script[src^='search/']", "scripts => scripts.map(s => s.getAttribute('src').slice(7, -3))"))
+
+
+def test_a_query_loads_only_the_parts_it_needs(open_page, site_root, site_dir):
+    """Over file:// and over http:// with the production CSP: a word loads its word part and the parts
+    holding the results shown, nothing else; results and their count are those of a full scan."""
+    page, watch = open_page(site_root)
+    page.goto(site_root + "search.html")
+    assert loaded_parts(page) == [], "nothing is loaded before a query"
+    status, hrefs = search(page, "Kirkuk")
+    index = read_search_index(site_dir)
+    starts = index.manifest["chunks"]
+    shown = {number for number, entry in enumerate(index.entries) if entry[0] in hrefs}
+    holding = {f"d-{max(c for c, start in enumerate(starts) if start <= number)}" for number in shown}
+    assert loaded_parts(page) == sorted({"w-k", *holding}), (status, hrefs)
+    # a full scan, as the page did before the index came in parts: "kirkuk" at the start of a word
+    expected = [entry[0] for entry in index.entries
+                if re.search(r"(?<![a-z0-9])kirkuk", (entry[3] + " " + entry[1]).lower())]
+    assert sorted(hrefs) == sorted(expected) and status.startswith(f"{len(expected)} result"), status
+    assert not watch.problems(), watch.problems()
+
+
+@pytest.fixture(scope="module")
+def archive_dir(tmp_path_factory) -> Path:
+    """A generated edition of 60 articles: its index has many entry parts."""
+    import sys
+
+    from builder.build import Paths, build
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("archive")
+    build(Paths(generate(root / "edition", 60, 3), root / "site", ROOT / "themes" / "default"))
+    return root / "site"
+
+
+def test_results_are_those_of_a_full_scan_and_only_their_parts_load(open_page, archive_dir):
+    """Words common and rare, whole and begun, one and several: the count and the results shown are
+    what a scan of every entry finds, in the same order (entities first), and the entry parts loaded
+    are those of the results shown."""
+    from builder.searchindex import WORD, fold
+
+    index = read_search_index(archive_dir)
+    assert len(index.manifest["chunks"]) > 10
+    words = [set(WORD.findall(fold(entry[3] + " " + entry[1]))) for entry in index.entries]
+    counts: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    by_count = sorted((n, w) for w, n in counts.items() if len(w) > 4 and not w.startswith("zar"))
+    common, rare = by_count[-1][1], next(word for count, word in by_count if count >= 3)
+    page, watch = open_page(archive_dir.as_uri() + "/")
+    page.goto(archive_dir.as_uri() + "/search.html")
+    beside = max(next(found for found in words if rare in found) - {rare}, key=lambda word: (len(word), word))
+    for query in (common, rare, rare[:3], f"{rare} {beside[:-1]}", rare.upper(), f"{rare} qwzxv"):
+        terms = fold(query).split()
+        expected = [number for number, found in enumerate(words)
+                    if all(any(word.startswith(term) for word in found) for term in terms)]
+        expected.sort(key=lambda number: (index.entries[number][2] != "entity", number))
+        status, hrefs = search(page, query)
+        assert status.startswith(f"{len(expected)} result" if expected else "No results"), (query, status)
+        assert hrefs == [index.entries[number][0] for number in expected[:60]], query
+    starts = index.manifest["chunks"]
+    last = {f"d-{max(c for c, start in enumerate(starts) if start <= number)}" for number in expected[:60]}
+    assert {part for part in loaded_parts(page) if part.startswith("d-")} >= last
+    assert len([part for part in loaded_parts(page) if part.startswith("d-")]) < len(starts)
+    assert not watch.problems(), watch.problems()

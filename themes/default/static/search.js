@@ -1,4 +1,7 @@
-/* Full-text search over window.EDITION_SEARCH (search-index.js, a classic script: works over file://).
+/* Full-text search over window.EDITION_SEARCH (search-index.js) and the parts it lists, loaded as
+   classic scripts when a query needs them (so it works over file://, where fetch() is refused; see
+   builder/searchindex.py): one word part per first letter of the query's words, then the entries of
+   the results shown.
    Case, accents, apostrophe styles and hyphens are folded; a query that is one spelling of an entity
    also finds every other spelling of it, and so does a first name or a surname of one entity only
    ("Qassim", "abdul mahdi"). The entity the query names is listed first.
@@ -48,10 +51,75 @@
   var spellings = index.spellings.map(function (entry) {
     return { id: entry[0], names: entry[1].map(foldQuery) };
   });
+  index.fold = foldText; /* for tests, which compare it with the builder's folding */
+
+  /* The parts: each script calls EDITION_SEARCH_PART(name, data) as it loads. */
+  var parts = {}, waiting = {};
+  window.EDITION_SEARCH_PART = function (name, data) { parts[name] = data; };
+  function load(name) {
+    if (!waiting[name]) {
+      waiting[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = "search/" + name + ".js";
+        script.onload = function () { if (name in parts) resolve(parts[name]); else reject(new Error(name)); };
+        script.onerror = function () { delete waiting[name]; reject(new Error(name)); };
+        document.head.appendChild(script);
+      });
+    }
+    return waiting[name];
+  }
+  function chunkOf(i) { /* the entry part that holds entry i */
+    var lo = 0, hi = index.chunks.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (index.chunks[mid] <= i) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
+  function loadDocs(ids) { return Promise.all(uniq(ids.map(chunkOf)).map(function (c) { return load("d-" + c); })); }
+  function doc(i) { var c = chunkOf(i); return parts["d-" + c][i - index.chunks[c]]; }
+  function uniq(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
+
   var folded = [];
   function docText(i) {
-    if (folded[i] === undefined) folded[i] = foldText(index.docs[i][3] + " " + index.docs[i][1]);
+    if (folded[i] === undefined) { var d = doc(i); folded[i] = foldText(d[3] + " " + d[1]); }
     return folded[i];
+  }
+
+  /* The entries in which some word is `word` (or, with `prefix`, begins with it), from its word part:
+     lines "<article> word:ids word:ids …", ids counted from that article's first entry. */
+  function holders(word, prefix) {
+    var text = parts["w-" + word[0]], found = [];
+    if (text === undefined) return found;
+    var pattern = new RegExp("\\n(\\d+)| (" + word + (prefix ? "[a-z0-9]*" : "") + "):([0-9,]+)", "g"), match, base = 0;
+    while ((match = pattern.exec(text)) !== null) {
+      if (match[1] !== undefined) { base = index.bases[+match[1]]; continue; }
+      match[3].split(",").forEach(function (id) { found.push(base + +id); });
+    }
+    return found;
+  }
+  /* How an alternative can be looked up: "word" (letters and digits only: its holders are exactly
+     the entries it occurs in at the start of a word), "words" (holders of every word it has, to be
+     checked in the text: "iran's", "qassem soleimani"), or "scan" (no word to look up: every entry). */
+  function lookup(alternative) {
+    var words = alternative.match(/[a-z0-9]+/g) || [];
+    if (/^[a-z0-9]+$/.test(alternative)) return { how: "word", words: words };
+    if (words.length && /^[a-z0-9]/.test(alternative)) return { how: "words", words: words };
+    return { how: "scan", words: [] };
+  }
+  function intersect(a, b) { var keep = new Set(b); return a.filter(function (x) { return keep.has(x); }); }
+  function allIds() { var ids = []; for (var i = 0; i < index.count; i++) ids.push(i); return ids; }
+  /* For one group: the entries it surely matches, and those it may match (to be checked in the text). */
+  function candidates(group) {
+    var sure = new Set(), maybe = new Set();
+    group.forEach(function (alternative) {
+      var how = lookup(alternative), ids;
+      if (how.how === "word") { holders(how.words[0], true).forEach(function (i) { sure.add(i); }); return; }
+      if (how.how === "scan") ids = allIds();
+      else {
+        ids = holders(how.words[how.words.length - 1], true);
+        for (var w = 0; w < how.words.length - 1; w++) ids = intersect(ids, holders(how.words[w], false));
+      }
+      ids.forEach(function (i) { maybe.add(i); });
+    });
+    return { sure: sure, maybe: maybe };
   }
 
   /* Each group is a list of alternatives; a document matches when every group matches.
@@ -83,9 +151,10 @@
     });
     return alternatives;
   }
-  function rank(doc, named) {
-    if (doc[2] !== "entity") return 2;
-    return named[doc[0].replace(/^glossary\/|\.html$/g, "")] ? 0 : 1;
+  function rank(i, named) { /* the entities' entries come first among the edition's, in id order */
+    var entity = spellings[i - index.entities];
+    if (i < index.entities || !entity) return 2;
+    return named[entity.id] ? 0 : 1;
   }
   function find(text, alternatives) {
     var best = null;
@@ -121,7 +190,7 @@
     return span;
   }
 
-  var shown = null;
+  var shown = null, current = 0;
 
   function run() {
     var query = input.value;
@@ -129,34 +198,63 @@
     // alone: rebuilding them would take the focus from a result a keyboard user has tabbed to.
     if (query === shown) return;
     shown = query;
+    var ticket = ++current; /* a later query makes this one's pending loads come to nothing */
     var named = {};
     var groups = groupsFor(query, named);
+    if (!groups.length) { list.textContent = ""; status.textContent = ""; return; }
+    var letters = [];
+    groups.forEach(function (group) {
+      group.forEach(function (alternative) {
+        lookup(alternative).words.forEach(function (word) {
+          if (letters.indexOf(word[0]) === -1 && index.words.indexOf(word[0]) !== -1) letters.push(word[0]);
+        });
+      });
+    });
+    if (letters.some(function (c) { return !("w-" + c in parts); })) status.textContent = "Searching…";
+    function isCurrent() { return ticket === current; }
+    Promise.all(letters.map(function (c) { return load("w-" + c); })).then(function () {
+      if (!isCurrent()) return;
+      var sets = groups.map(candidates), ids = null;
+      sets.forEach(function (set) {
+        var either = Array.from(set.sure).concat(Array.from(set.maybe).filter(function (i) { return !set.sure.has(i); }));
+        ids = ids === null ? either : intersect(ids, either);
+      });
+      ids.sort(function (a, b) { return a - b; });
+      var unsure = ids.filter(function (i) { return sets.some(function (set) { return !set.sure.has(i); }); });
+      return loadDocs(unsure).then(function () {
+        if (!isCurrent()) return;
+        var found = ids.filter(function (i) {
+          return sets.every(function (set, g) { return set.sure.has(i) || find(docText(i), groups[g]); });
+        });
+        var ranked = found.map(function (i) { return [rank(i, named), i]; });
+        ranked.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+        var top = ranked.slice(0, MAX).map(function (pair) { return pair[1]; });
+        return loadDocs(top).then(function () { if (isCurrent()) show(query, found.length, top, groups); });
+      });
+    }).catch(function () {
+      if (!isCurrent()) return;
+      list.textContent = "";
+      status.textContent = "The search index could not be loaded; reload the page to try again.";
+    });
+  }
+
+  function show(query, total, top, groups) {
     list.textContent = "";
-    if (!groups.length) { status.textContent = ""; return; }
-    var results = [];
-    for (var i = 0; i < index.docs.length; i++) {
-      var text = docText(i), first = null, ok = true;
-      for (var g = 0; g < groups.length && ok; g++) {
-        var hit = find(text, groups[g]);
-        if (!hit) ok = false; else if (!first) first = hit;
-      }
-      if (ok) results.push({ doc: index.docs[i], hit: first, rank: rank(index.docs[i], named) });
-    }
-    results.sort(function (a, b) { return a.rank - b.rank; });
-    status.textContent = results.length ? (results.length + (results.length === 1 ? " result" : " results") +
-      (results.length > MAX ? ", showing the first " + MAX : "") + " for “" + query.trim() + "”") : "No results for “" + query.trim() + "”";
-    results.slice(0, MAX).forEach(function (result) {
+    status.textContent = total ? (total + (total === 1 ? " result" : " results") +
+      (total > MAX ? ", showing the first " + MAX : "") + " for “" + query.trim() + "”") : "No results for “" + query.trim() + "”";
+    top.forEach(function (i) {
+      var entry = doc(i);
       var li = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = KIND[result.doc[2]] || result.doc[2];
+      kind.textContent = KIND[entry[2]] || entry[2];
       var link = document.createElement("a");
-      link.href = result.doc[0];
-      link.textContent = result.doc[1];
+      link.href = entry[0];
+      link.textContent = entry[1];
       li.appendChild(kind);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(link);
-      li.appendChild(snippet(result.doc, result.hit));
+      li.appendChild(snippet(entry, find(docText(i), groups[0])));
       list.appendChild(li);
     });
   }
