@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -107,13 +107,15 @@ def _visible(child: Token) -> str:
     return ""
 
 
-def plain_of(tokens: list[Token]) -> str:
-    """The text of parsed Markdown on one line: markup dropped, paragraphs and breaks as spaces
-    (an [[entity]] reference as written)."""
+def plain_of(tokens: list[Token], names: Mapping[str, str] | None = None) -> str:
+    """The text of parsed Markdown on one line: markup dropped, paragraphs and breaks as spaces, an
+    [[entity]] reference as the page shows it (its text, or the entity's name in `names`)."""
     parts = []
     for token in tokens:
         for child in token.children or ():
-            if child.type in ("text", "code_inline", "entity_ref"):
+            if child.type == "entity_ref":
+                parts.append(child.meta["text"] or (names or {}).get(child.meta["id"], child.meta["id"]))
+            elif child.type in ("text", "code_inline"):
                 parts.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")

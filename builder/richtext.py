@@ -101,7 +101,7 @@ def _cached_block(rich: RichText, text: str, root: str) -> str:
 def _cached_forms(rich: RichText, text: str, root: str) -> tuple[str, str, str]:
     env: dict = {}
     tokens = rich.md.parse(text, env)
-    plain = plain_of(tokens)  # before links are rewritten: an [[id]] counts as written, as in views.plain_text
+    plain = plain_of(tokens, rich.entity_names)  # before the references become links
     rich._link(tokens, root)
     block = rich.md.renderer.render(tokens, rich.md.options, env)
     rich._link(tokens, root, inert=True)  # the sidenote copy is aria-hidden: out of the tab order

@@ -11,6 +11,7 @@ import pytest
 from builder.build import Paths, analyse_content, build
 from builder.diagnostics import Diagnostics
 from conftest import ROOT, soup
+from searchfiles import read_search_index
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 SLUGS = {"magnier-iranian-messages", "canary-iran-responds", "arms-race-war-started-in-iraq",
@@ -184,3 +185,13 @@ def test_annotations_export_is_a_web_annotation_collection(real_site: Path):
         selector = item["target"]["selector"][0]
         assert selector["type"] == "TextQuoteSelector" and selector["exact"]
         assert item["target"]["source"].endswith(".html")
+
+
+def test_search_entries_show_entity_references_as_the_page_does(real_site: Path):
+    """A note's [[entity]] reference is shown (and found) by the entity's name, never as markup."""
+    index = read_search_index(real_site)
+    notes = [entry for entry in index.entries if entry[2] == "note"]
+    assert notes and not [entry[0] for entry in index.entries if "[[" in entry[3]]
+    written = (ROOT / "content" / "annotations" / "iran-strikes-two-bases.yaml").read_text(encoding="utf-8")
+    assert "11 hit [[ain-al-asad]], one hit [[erbil]]" in written
+    assert any("11 hit Ain al-Asad Air Base, one hit Erbil" in entry[3] for entry in notes)
