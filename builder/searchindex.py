@@ -38,7 +38,7 @@ _SEPARATOR = "\x00"  # between an article's entry count, entries and words (JSON
 
 
 class _Folds(dict):
-    """Folded form of each character beyond ASCII, made on first sight (str.translate looks them up)."""
+    """Folded form of each character beyond ASCII (by code point), made on first sight."""
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
@@ -144,7 +144,6 @@ class _Parts:
 
     def __init__(self, open_file: Callable[[str], PartFile]):
         self.open_file = open_file
-        self.names: list[str] = []
         self.chunk_starts: list[int] = []
         self.pending: list[str] = []
         self.pending_size = 0
