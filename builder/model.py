@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -609,7 +609,9 @@ def read_files(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: M
         return data, memo.store(keys[index], data) if memo else None
 
     computed = imap_indices(len(missing), lambda i: work(missing[i]))
-    result = ReadFiles([], {}, False, {}, ())
+    articles: list[Article] = []
+    notes: dict[str, tuple[Note, ...]] = {}
+    entities: tuple[dict[str, Entity], tuple[MentionOverride, ...]] = ({}, ())
     first_path: dict[str, str] = {}
     for index, has in enumerate(kept):
         data: bytes | None
@@ -628,11 +630,11 @@ def read_files(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: M
         diags.extend(reading)
         if index < first_article:
             diags.extend(building)
-            result = ReadFiles(result.articles, result.notes, False, *built)
+            entities = built
         elif index >= first_notes:
             diags.extend(building)
             if slug is not None:
-                result.notes[slug] = built
+                notes[slug] = built
         elif slug is not None:
             shown = display_path(paths[index])
             if slug in first_path:  # two files with one slug (a.md, a.markdown): the second is not built
@@ -642,8 +644,8 @@ def read_files(raw: RawContent, outlets: Mapping[str, Outlet] | None, authors: M
             first_path[slug] = shown
             diags.extend(building)
             if built is not None:
-                result.articles.append(built)
-    return replace(result, any_article=bool(first_path))
+                articles.append(built)
+    return ReadFiles(articles, notes, bool(first_path), *entities)
 
 
 def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = None) -> Edition | None:

@@ -229,3 +229,21 @@ def test_results_are_those_of_a_full_scan_and_only_their_parts_load(open_page, a
     assert {part for part in loaded_parts(page) if part.startswith("d-")} >= last
     assert len([part for part in loaded_parts(page) if part.startswith("d-")]) < len(starts)
     assert not watch.problems(), watch.problems()
+
+
+def test_a_query_with_no_word_to_look_up_checks_every_entry(search_page, site_dir):
+    """A quotation mark alone has no letters to find in the word parts: every entry is checked in its
+    text (all the entry parts load), and the results are a full scan's: a double quotation mark of any
+    style that begins a word (“quoted, "quoted)."""
+    from builder.searchindex import fold
+
+    index = read_search_index(site_dir)
+    expected = [entry for entry in index.entries
+                if re.search(r'(?<![a-z0-9])"', fold(entry[3] + " " + entry[1]))]
+    expected.sort(key=lambda entry: entry[2] != "entity")  # stable: entities first, each in index order
+    assert expected
+    status, hrefs = search(search_page, "“")
+    assert status.startswith(f"{len(expected)} result"), status
+    assert hrefs == [entry[0] for entry in expected[:60]]
+    assert [p for p in loaded_parts(search_page) if p.startswith("d-")] == sorted(
+        f"d-{n}" for n in range(len(index.manifest["chunks"])))
