@@ -30,7 +30,7 @@ from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
                     about_page_path, glossary_index, home_page_path, is_wide, language_view, long_date, note_backlinks,
                     list_pages, page_links, page_range, pager, plain_text,
-                    related_articles, sources_view, timeline_view)
+                    related_articles, source_lists, sources_view, timeline_view)
 
 
 def make_env(theme_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
@@ -383,6 +383,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     sitewide("sources.html", "sources.html", title="Sources", section="sources",
              summary="Who published each article, and how independent raters assess the outlets.",
              outlets=sources_view(site), authors=authors_view(site))
+    source_list_pages(site, sitewide)
     sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
              summary="Where the accounts disagree, side by side, with what later reporting established.",
              claims=claims_view(site), wide=is_wide(site))
@@ -443,6 +444,20 @@ def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
             label = page.which.capitalize()
             sitewide(home_page_path(page.number), "index.html", title=label, section="articles",
                      summary=f"{label} in {edition.title}.", **listing)
+
+
+def source_list_pages(site: Site, sitewide: Callable[..., None]) -> None:
+    """The articles of each outlet and author whose card in sources.html lists only some of them, in
+    pages of edition.home_page_size (views.source_lists)."""
+    for source in source_lists(site):
+        cards = [_card(site, a) for a in source.articles]
+        for page in list_pages(len(cards), site.edition.home_page_size):
+            title = source.name if page.count == 1 else f"{source.name}: {page.shown_range} of {page.total:,}"
+            sitewide(source.path(page.number), "source-articles.html", title=title, section="sources",
+                     summary=f"{source.name} in {site.edition.title}, in reading order.", card_href=source.card,
+                     articles=cards[page.start:page.stop], article_count=len(cards), first_shown=page.start + 1,
+                     shown_range=page.shown_range, page_count=page.count,
+                     pager=page_links(source.path, page.number, page.count))
 
 
 def about_pages(site: Site, sitewide: Callable[..., None]) -> None:

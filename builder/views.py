@@ -12,6 +12,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from html import escape
 from itertools import chain
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
@@ -582,8 +583,9 @@ def page_links(href_of: Callable[[int], str], page: int, count: int) -> list[dic
 
 
 def list_page_path(name: str, page: int) -> str:
-    """Page `page` (1-based) of a site-wide list of the articles: `<name>.html`, then `<name>.page-N.html`
-    beside it (no other file at the top of the site has a dot in its stem)."""
+    """Page `page` (1-based) of a list of articles at the top of the site: `<name>.html`, then
+    `<name>.page-N.html` beside it. Only these files have a dot in their stem there, and ids have none,
+    so no two lists' pages can meet."""
     return f"{name}.html" if page == 1 else f"{name}.page-{page}.html"
 
 
@@ -595,6 +597,17 @@ def home_page_path(page: int) -> str:
 def about_page_path(page: int) -> str:
     """Page `page` of the articles' provenance in About (about.html, about.page-N.html)."""
     return list_page_path("about", page)
+
+
+def articles_from_path(outlet_id: str, page: int) -> str:
+    """Page `page` of the list of an outlet's articles, when its card in sources.html cannot list them
+    all: `articles-from.<outlet id>.html`, then `articles-from.<outlet id>.page-N.html`."""
+    return list_page_path(f"articles-from.{outlet_id}", page)
+
+
+def articles_by_path(author_id: str, page: int) -> str:
+    """The same for an author: `articles-by.<author id>.html` and on."""
+    return list_page_path(f"articles-by.{author_id}", page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -724,7 +737,7 @@ def _articles_by(articles: Iterable[Article], key: Callable[[Article], str | Non
 
 def sources_view(site: Site) -> list[dict[str, Any]]:
     by_outlet = _articles_by(site.edition.articles, lambda a: a.outlet_id)
-    return [{"outlet": outlet, "articles": by_outlet.get(outlet.id, []),
+    return [{"outlet": outlet, **_card_articles(site, by_outlet.get(outlet.id, []), articles_from_path(outlet.id, 1)),
              "notes": Markup(site.rich.block(outlet.notes, "")) if outlet.notes else None}
             for outlet in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
 
@@ -732,8 +745,45 @@ def sources_view(site: Site) -> list[dict[str, Any]]:
 def authors_view(site: Site) -> list[dict[str, Any]]:
     by_author = _articles_by(site.edition.articles, lambda a: a.author_id)
     return [{"author": author, "bio": Markup(site.rich.block(author.bio, "")) if author.bio else None,
-             "articles": by_author.get(author.id, [])}
+             **_card_articles(site, by_author.get(author.id, []), articles_by_path(author.id, 1))}
             for author in sorted(site.edition.authors.values(), key=lambda a: a.name.casefold())]
+
+
+def _card_articles(site: Site, articles: list[Article], own_list: str) -> dict[str, Any]:
+    """What a source card lists of its articles: all, or the first edition.source_card_size of them and
+    a link to `own_list`, the page listing them all (see source_lists)."""
+    if len(articles) <= site.edition.source_card_size:
+        return {"articles": articles, "article_total": len(articles), "all_href": None}
+    return {"articles": articles[:site.edition.source_card_size], "article_total": len(articles), "all_href": own_list}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceList:
+    """The articles of one outlet or author whose card in sources.html cannot list them all."""
+
+    name: str
+    """Of the list, as its pages' titles give it: "Articles from Outlet 18", "Articles by Ed Sykes"."""
+    card: str
+    """The card's address in sources.html."""
+    articles: list[Article]
+    path: Callable[[int], str]
+    """Where each of its pages goes (articles_from_path, articles_by_path)."""
+
+
+def source_lists(site: Site) -> list[SourceList]:
+    """Every outlet's and author's list of articles that its card cannot show whole, in the order of
+    the cards on sources.html."""
+    edition = site.edition
+    lists = []
+    by_outlet = _articles_by(edition.articles, lambda a: a.outlet_id)
+    for outlet in sorted(edition.outlets.values(), key=lambda o: o.name.casefold()):
+        lists.append(SourceList(f"Articles from {outlet.name}", f"sources.html#{outlet.id}", by_outlet.get(outlet.id, []),
+                                partial(articles_from_path, outlet.id)))
+    by_author = _articles_by(edition.articles, lambda a: a.author_id)
+    for author in sorted(edition.authors.values(), key=lambda a: a.name.casefold()):
+        lists.append(SourceList(f"Articles by {author.name}", f"sources.html#author-{author.id}",
+                                by_author.get(author.id, []), partial(articles_by_path, author.id)))
+    return [row for row in lists if len(row.articles) > edition.source_card_size]
 
 
 def claims_view(site: Site) -> list[dict[str, Any]]:

@@ -542,3 +542,65 @@ def test_related_accounts_are_the_articles_sharing_most(tmp_path: Path):
     assert shown_any > len(articles) // 2
     assert keys["article-00003"]["claims"] >= {"claim-shared", "claim-shared-2"}, "the weights are exercised"
     assert "event-shared" in keys["article-00001"]["events"]
+
+
+
+def test_a_source_with_more_articles_than_its_card_lists_has_them_on_numbered_pages(tmp_path: Path):
+    """A generated edition of 70 articles over 20 outlets (4 each for outlets 0-9, 3 for 10-19), an
+    author of 5 and one of 1, 3 articles to a card and 2 to a page."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    content = generate(tmp_path / "edition", 70, 7)
+    settings = content / "edition.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "source_card_size: 3\nhome_page_size: 2\n", encoding="utf-8")
+    sources = content / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        "authors: []\n", "authors:\n  - id: prolific\n    name: Pat Prolific\n  - id: once\n    name: Olu Once\n"),
+        encoding="utf-8")
+    for number in range(6):
+        article = content / "articles" / f"article-{number:05d}.md"
+        author = "prolific" if number < 5 else "once"
+        article.write_text(article.read_text(encoding="utf-8").replace("\ngenre:", f"\nauthor: {author}\ngenre:", 1),
+                           encoding="utf-8")
+    out = tmp_path / "site"
+    build(Paths(content, out, ROOT / "themes" / "default"))
+    page = soup(out / "sources.html")
+    home = [a["href"] for name in ["index.html", *(f"index.page-{n}.html" for n in range(2, 36))]
+            for a in soup(out / name).select("li.article-card h3 a")]
+    assert len(home) == 70
+
+    def listed(name: str, card: str) -> list[str]:
+        """The articles the pages of list `name` show, in order, once each page's frame is checked."""
+        names = [name, *(f"{name[:-5]}.page-{n}.html" for n in range(2, 10) if (out / f"{name[:-5]}.page-{n}.html").exists())]
+        pages = [soup(out / n) for n in names]
+        if len(pages) > 1:
+            _assert_numbered_pages(out, names, pages)
+        assert all(p.select_one("p.lede a")["href"] == card for p in pages)
+        return [a["href"] for p in pages for a in p.select("li.article-card h3 a")]
+
+    card = page.select_one("#outlet-0")
+    shown = [a["href"] for a in card.select("dd ul a")]
+    link = card.select_one("p.all-articles a")
+    assert link["href"] == "articles-from.outlet-0.html" and link.get_text() == "All four articles from Outlet 0"
+    everything = listed("articles-from.outlet-0.html", "sources.html#outlet-0")
+    assert sorted(everything) == [f"articles/article-{n:05d}.html" for n in (0, 20, 40, 60)]
+    assert everything == [href for href in home if href in everything], "in reading order, as on the home page"
+    assert everything[:3] == shown, "the card shows the first of them"
+    assert [soup(out / n).h1.get_text() for n in ("articles-from.outlet-0.html", "articles-from.outlet-0.page-2.html")] == \
+        ["Articles from Outlet 0: 1 to 2 of 4", "Articles from Outlet 0: 3 to 4 of 4"]
+
+    small = page.select_one("#outlet-15")
+    assert len(small.select("dd ul a")) == 3 and small.select_one("p.all-articles") is None
+    assert sorted(p.name for p in out.glob("articles-from.*.html")) == sorted(
+        f"articles-from.outlet-{n}{suffix}.html" for n in range(10) for suffix in ("", ".page-2"))
+
+    author = page.select_one("#author-prolific")
+    assert author.select("p a")[-1]["href"] == "articles-by.prolific.html"
+    assert author.select("p a")[-1].get_text() == "all five articles by Pat Prolific"
+    assert len(author.select("p a")) == 4
+    assert sorted(listed("articles-by.prolific.html", "sources.html#author-prolific")) == \
+        [f"articles/article-{n:05d}.html" for n in range(5)]
+    assert [a["href"] for a in page.select_one("#author-once").select("p a")] == ["articles/article-00005.html"]
+    assert not list(out.glob("articles-by.once*"))

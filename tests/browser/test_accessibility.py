@@ -60,3 +60,14 @@ def test_no_axe_violations_on_paged_concordance_home_and_about_pages(open_page, 
     violations = run_axe(page, axe_source)
     assert not violations, f"{name} at {width}px:\n{describe(violations)}"
     assert not watch.problems(), watch.problems()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", ["sources.html", "articles-from.the-canary.html", "articles-by.ed-sykes.html"])
+def test_no_axe_violations_on_sources_with_list_pages(open_page, paged_http_root, axe_source, name, width):
+    page, watch = open_page(paged_http_root, width=width)
+    page.goto(f"{paged_http_root}{name}", wait_until="load")
+    assert page.locator("li.article-card, p.all-articles").count() >= 1
+    violations = run_axe(page, axe_source)
+    assert not violations, f"{name} at {width}px:\n{describe(violations)}"
+    assert not watch.problems(), watch.problems()
