@@ -316,7 +316,9 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
         if not reused(asset.dest.as_posix(), asset.data):
             pages.emit(asset.dest.as_posix(), asset.data)
     articles = edition.articles
-    home_pages(site, sitewide)
+    # Every article's card, made once: the home page lists them all, and so do the sources' own lists.
+    cards = [_card(site, a) for a in articles]
+    home_pages(site, sitewide, cards)
     # Computed here, before any fork, so workers share them.
     related = [related_articles(site, article) for article in articles]
     for article, result, rows in zip(articles, results, related):
@@ -383,7 +385,7 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     sitewide("sources.html", "sources.html", title="Sources", section="sources",
              summary="Who published each article, and how independent raters assess the outlets.",
              outlets=sources_view(site), authors=authors_view(site))
-    source_list_pages(site, sitewide)
+    source_list_pages(site, sitewide, cards)
     sitewide("claims.html", "claims.html", title="Contested claims", section="claims",
              summary="Where the accounts disagree, side by side, with what later reporting established.",
              claims=claims_view(site), wide=is_wide(site))
@@ -425,10 +427,10 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     return pages.dests
 
 
-def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
-    """The home page, and past edition.home_page_size articles the further pages of its list (index.page-N.html)."""
+def home_pages(site: Site, sitewide: Callable[..., None], cards: list[dict[str, Any]]) -> None:
+    """The home page, and past edition.home_page_size articles the further pages of its list (index.page-N.html).
+    `cards`: every article's (_card), in reading order."""
     edition = site.edition
-    cards = [_card(site, a) for a in edition.articles]
     for page in list_pages(len(cards), edition.home_page_size):
         listing = {"articles": cards[page.start:page.stop], "article_count": len(cards), "first_shown": page.start + 1,
                    "shown_range": page.shown_range, "page_count": page.count,
@@ -446,11 +448,12 @@ def home_pages(site: Site, sitewide: Callable[..., None]) -> None:
                      summary=f"{label} in {edition.title}.", **listing)
 
 
-def source_list_pages(site: Site, sitewide: Callable[..., None]) -> None:
+def source_list_pages(site: Site, sitewide: Callable[..., None], every_card: list[dict[str, Any]]) -> None:
     """The articles of each outlet and author whose card in sources.html lists only some of them, in
-    pages of edition.home_page_size (views.source_lists)."""
+    pages of edition.home_page_size (views.source_lists). `every_card`: as for home_pages."""
+    card_of = {id(card["article"]): card for card in every_card}
     for source in source_lists(site):
-        cards = [_card(site, a) for a in source.articles]
+        cards = [card_of[id(a)] for a in source.articles]
         for page in list_pages(len(cards), site.edition.home_page_size):
             title = source.name if page.count == 1 else f"{source.name}: {page.shown_range} of {page.total:,}"
             sitewide(source.path(page.number), "source-articles.html", title=title, section="sources",

@@ -24,7 +24,7 @@ from .anchoring import Anchor
 from .articlebody import BodyRenderer, Decoration, footnote_bodies
 from .linking import Mention, sentence_around, sentence_ends
 from .markdown import ENTITY_REF, make_parser, plain_of
-from .model import Article, Citation, Claim, Edition, Entity, Event, Note
+from .model import Article, Author, Citation, Claim, Edition, Entity, Event, Note, Outlet
 from .richtext import RichText
 
 KIND_LABELS = {"note": "Note", "context": "Context", "factcheck": "Fact-check", "framing": "Framing",
@@ -735,31 +735,10 @@ def _articles_by(articles: Iterable[Article], key: Callable[[Article], str | Non
     return groups
 
 
-def sources_view(site: Site) -> list[dict[str, Any]]:
-    by_outlet = _articles_by(site.edition.articles, lambda a: a.outlet_id)
-    return [{"outlet": outlet, **_card_articles(site, by_outlet.get(outlet.id, []), articles_from_path(outlet.id, 1)),
-             "notes": Markup(site.rich.block(outlet.notes, "")) if outlet.notes else None}
-            for outlet in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
-
-
-def authors_view(site: Site) -> list[dict[str, Any]]:
-    by_author = _articles_by(site.edition.articles, lambda a: a.author_id)
-    return [{"author": author, "bio": Markup(site.rich.block(author.bio, "")) if author.bio else None,
-             **_card_articles(site, by_author.get(author.id, []), articles_by_path(author.id, 1))}
-            for author in sorted(site.edition.authors.values(), key=lambda a: a.name.casefold())]
-
-
-def _card_articles(site: Site, articles: list[Article], own_list: str) -> dict[str, Any]:
-    """What a source card lists of its articles: all, or the first edition.source_card_size of them and
-    a link to `own_list`, the page listing them all (see source_lists)."""
-    if len(articles) <= site.edition.source_card_size:
-        return {"articles": articles, "article_total": len(articles), "all_href": None}
-    return {"articles": articles[:site.edition.source_card_size], "article_total": len(articles), "all_href": own_list}
-
-
 @dataclass(frozen=True, slots=True)
 class SourceList:
-    """The articles of one outlet or author whose card in sources.html cannot list them all."""
+    """The articles of one outlet or author, in reading order, as its card in sources.html shows them
+    and, when the card cannot list them all, as the list of its own that the card links to."""
 
     name: str
     """Of the list, as its pages' titles give it: "Articles from Outlet 18", "Articles by Ed Sykes"."""
@@ -767,23 +746,47 @@ class SourceList:
     """The card's address in sources.html."""
     articles: list[Article]
     path: Callable[[int], str]
-    """Where each of its pages goes (articles_from_path, articles_by_path)."""
+    """Where each page of its own list goes (articles_from_path, articles_by_path)."""
+
+    def card_view(self, size: int) -> dict[str, Any]:
+        """What the card lists: every article, or the first `size` and a link to the whole list."""
+        if len(self.articles) <= size:
+            return {"articles": self.articles, "article_total": len(self.articles), "all_href": None}
+        return {"articles": self.articles[:size], "article_total": len(self.articles), "all_href": self.path(1)}
+
+
+def _outlet_lists(site: Site) -> list[tuple[Outlet, SourceList]]:
+    by_outlet = _articles_by(site.edition.articles, lambda a: a.outlet_id)
+    return [(outlet, SourceList(f"Articles from {outlet.name}", f"sources.html#{outlet.id}", by_outlet.get(outlet.id, []),
+                                partial(articles_from_path, outlet.id)))
+            for outlet in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
+
+
+def _author_lists(site: Site) -> list[tuple[Author, SourceList]]:
+    by_author = _articles_by(site.edition.articles, lambda a: a.author_id)
+    return [(author, SourceList(f"Articles by {author.name}", f"sources.html#author-{author.id}",
+                                by_author.get(author.id, []), partial(articles_by_path, author.id)))
+            for author in sorted(site.edition.authors.values(), key=lambda a: a.name.casefold())]
+
+
+def sources_view(site: Site) -> list[dict[str, Any]]:
+    size = site.edition.source_card_size
+    return [{"outlet": outlet, **listed.card_view(size),
+             "notes": Markup(site.rich.block(outlet.notes, "")) if outlet.notes else None}
+            for outlet, listed in _outlet_lists(site)]
+
+
+def authors_view(site: Site) -> list[dict[str, Any]]:
+    size = site.edition.source_card_size
+    return [{"author": author, "bio": Markup(site.rich.block(author.bio, "")) if author.bio else None,
+             **listed.card_view(size)}
+            for author, listed in _author_lists(site)]
 
 
 def source_lists(site: Site) -> list[SourceList]:
-    """Every outlet's and author's list of articles that its card cannot show whole, in the order of
-    the cards on sources.html."""
-    edition = site.edition
-    lists = []
-    by_outlet = _articles_by(edition.articles, lambda a: a.outlet_id)
-    for outlet in sorted(edition.outlets.values(), key=lambda o: o.name.casefold()):
-        lists.append(SourceList(f"Articles from {outlet.name}", f"sources.html#{outlet.id}", by_outlet.get(outlet.id, []),
-                                partial(articles_from_path, outlet.id)))
-    by_author = _articles_by(edition.articles, lambda a: a.author_id)
-    for author in sorted(edition.authors.values(), key=lambda a: a.name.casefold()):
-        lists.append(SourceList(f"Articles by {author.name}", f"sources.html#author-{author.id}",
-                                by_author.get(author.id, []), partial(articles_by_path, author.id)))
-    return [row for row in lists if len(row.articles) > edition.source_card_size]
+    """The outlets' and authors' lists that their cards cannot show whole, in the cards' order."""
+    return [listed for _, listed in (*_outlet_lists(site), *_author_lists(site))
+            if len(listed.articles) > site.edition.source_card_size]
 
 
 def claims_view(site: Site) -> list[dict[str, Any]]:
