@@ -169,6 +169,12 @@ class Entity:
         """The name first, then every alias, without repeats."""
         return tuple(dict.fromkeys((self.name, *self.aliases)))
 
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """Every alias but the name itself (the glossary's "also …"; editors list the name among the
+        aliases too when the texts use it)."""
+        return self.names[1:]
+
 
 @pickled_as_call
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -271,12 +272,23 @@ def _phrasing_html(block_html: str) -> str:
     return block_html.replace("<p>", '<span class="sn-p">').replace("</p>", "</span>").strip()
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def name_order(named: Outlet | Author | Entity) -> list[str | int]:
+    """Sort key for names as a reader expects them: case ignored, and numbers by value ("Outlet 2"
+    before "Outlet 10", "F-15" after "F-4"). Split on digits, the parts alternate text and number."""
+    parts: list[str | int] = _DIGITS.split(named.name.casefold())
+    parts[1::2] = [int(number) for number in parts[1::2]]
+    return parts
+
+
 def _mentioned_entities(site: Site, counts: Counter[str]) -> list[dict[str, Any]]:
     groups: dict[str, list[tuple[Entity, int]]] = defaultdict(list)
     for entity_id, count in counts.items():
         entity = site.edition.entities[entity_id]
         groups[entity.type].append((entity, count))
-    return [{"type": t, "label": TYPE_LABELS[t], "chips": _chips(site, sorted(groups[t], key=lambda i: i[0].name.casefold()))}
+    return [{"type": t, "label": TYPE_LABELS[t], "chips": _chips(site, sorted(groups[t], key=lambda i: name_order(i[0])))}
             for t in TYPE_LABELS if t in groups]
 
 
@@ -693,7 +705,7 @@ def matrix_columns(site: Site, root: str) -> list[dict[str, str]]:
         return [{"key": a.slug, "label": str(n), "title": a.title, "href": f"{root}articles/{a.slug}.html"}
                 for n, a in enumerate(site.edition.articles, start=1)]
     return [{"key": o.id, "label": o.name, "title": o.name, "href": f"{root}sources.html#{o.id}"}
-            for o in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
+            for o in sorted(site.edition.outlets.values(), key=name_order)]
 
 
 def glossary_index(site: Site, concordances: Concordance) -> dict[str, Any]:
@@ -701,7 +713,7 @@ def glossary_index(site: Site, concordances: Concordance) -> dict[str, Any]:
     columns = matrix_columns(site, "../")
     groups = []
     for entity_type, label in TYPE_LABELS.items():
-        entities = sorted((e for e in site.edition.entities.values() if e.type == entity_type), key=lambda e: e.name.casefold())
+        entities = sorted((e for e in site.edition.entities.values() if e.type == entity_type), key=name_order)
         if not entities:
             continue
         rows = []
@@ -716,10 +728,21 @@ def glossary_index(site: Site, concordances: Concordance) -> dict[str, Any]:
                          "counts": [per_column.get(c["key"], 0) for c in columns], "total": sum(per_column.values()),
                          "articles": named_in})
         groups.append({"type": entity_type, "label": label, "rows": rows})
-    letters = sorted({e.name[0].upper() for e in site.edition.entities.values()})
-    return {"groups": groups, "columns": columns, "wide": wide, "letters": letters,
-            "article_count": len(site.edition.articles),
-            "az": sorted(site.edition.entities.values(), key=lambda e: e.name.casefold())}
+    return {"groups": groups, "columns": columns, "wide": wide, "article_count": len(site.edition.articles),
+            "az": az_groups(site.edition.entities.values())}
+
+
+def az_groups(entities: Iterable[Entity]) -> list[dict[str, Any]]:
+    """The A–Z list: every entity in name order, under its initial; names that begin with a number
+    ("107 mm rocket", "45th Brigade") together under one heading, 0–9, first."""
+    groups: list[dict[str, Any]] = []
+    for entity in sorted(entities, key=name_order):
+        initial = entity.name[0].upper()
+        label, anchor = ("0–9", "az-0-9") if initial.isdigit() else (initial, f"az-{initial}")
+        if not groups or groups[-1]["anchor"] != anchor:
+            groups.append({"label": label, "anchor": anchor, "entities": []})
+        groups[-1]["entities"].append(entity)
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,14 +782,14 @@ def _outlet_lists(site: Site) -> list[tuple[Outlet, SourceList]]:
     by_outlet = _articles_by(site.edition.articles, lambda a: a.outlet_id)
     return [(outlet, SourceList(f"Articles from {outlet.name}", f"sources.html#{outlet.id}", by_outlet.get(outlet.id, []),
                                 partial(articles_from_path, outlet.id)))
-            for outlet in sorted(site.edition.outlets.values(), key=lambda o: o.name.casefold())]
+            for outlet in sorted(site.edition.outlets.values(), key=name_order)]
 
 
 def _author_lists(site: Site) -> list[tuple[Author, SourceList]]:
     by_author = _articles_by(site.edition.articles, lambda a: a.author_id)
     return [(author, SourceList(f"Articles by {author.name}", f"sources.html#author-{author.id}",
                                 by_author.get(author.id, []), partial(articles_by_path, author.id)))
-            for author in sorted(site.edition.authors.values(), key=lambda a: a.name.casefold())]
+            for author in sorted(site.edition.authors.values(), key=name_order)]
 
 
 def sources_view(site: Site) -> list[dict[str, Any]]:

@@ -214,6 +214,39 @@ def test_sources_page_describes_authors(site: Path):
     assert article.select_one('.source-card a[href="../sources.html#author-lois-lane"]') is not None
 
 
+
+def test_names_sort_as_a_reader_expects_and_the_a_to_z_gathers_numbers(edition: Path, tmp_path: Path):
+    """Numbers in names by value ("F-4" before "F-15"), case ignored; names that begin with a digit under
+    one 0–9 heading first; an alias that repeats the name is not shown as "also" the name."""
+    glossary = edition / "glossary.yaml"
+    extra = "".join(f"  - id: {eid}\n    name: {name}\n    type: weapon\n    description: A weapon.\n    aliases: {aliases}\n"
+                    for eid, name, aliases in [("f15", "F-15", "[]"), ("f4", "F-4", "[]"), ("rocket", "107 mm rocket", "[]"),
+                                               ("brigade", "45th brigade", "[]"), ("apache", "apache", "[]"),
+                                               ("bomb", "B-2", "[B-2, B-2 Spirit]")])
+    glossary.write_text(glossary.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    out = tmp_path / "site"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    page = soup(out / "glossary" / "index.html")
+    weapons = page.select_one("#type-weapon").find_parent("section")
+    assert [a.get_text() for a in weapons.select("tbody th a")] == ["45th brigade", "107 mm rocket", "apache", "B-2", "F-4", "F-15"]
+    az = page.select_one("ul.az-list")
+    headings = az.select("li.letter")
+    assert [h.get_text() for h in headings] == ["0–9", "A", "B", "F", "M", "T"]
+    assert [a.get_text() for a in page.select("nav.az a")] == [h.get_text() for h in headings]
+    assert [a["href"] for a in page.select("nav.az a")] == ["#" + h["id"] for h in headings]
+    under: dict[str, list[str]] = {}
+    for item in az.select("li"):
+        if "letter" in item.get("class", []):
+            heading = under.setdefault(item.get_text(), [])
+        else:
+            heading.append(item.a.get_text())
+    assert under["0–9"] == ["45th brigade", "107 mm rocket"]
+    assert under["F"] == ["F-4", "F-15"]
+    bomb = az.select_one('a[href="bomb.html"]').find_parent("li")
+    assert bomb.select_one(".aliases").get_text() == "also B-2 Spirit"
+    assert az.select_one('a[href="f15.html"]').find_parent("li").select_one(".aliases") is None
+
+
 def test_an_override_that_matches_nothing_is_a_warning(edition: Path, tmp_path: Path, run_cli):
     glossary = edition / "glossary.yaml"
     glossary.write_text(glossary.read_text() + "overrides:\n  - article: first-report\n    text: Gotham\n    entity: null\n")
@@ -265,7 +298,7 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     glossary = BeautifulSoup((out / "glossary" / "index.html").read_text(encoding="utf-8"), "html.parser")
     header = [th.get_text() for th in glossary.select_one("table.glossary-table").select("thead th")]
     assert header[0] == "Name" and header[-1] == "All" and len(header) == outlets + 2
-    assert all(name.startswith("Outlet ") for name in header[1:-1])
+    assert header[1:-1] == [f"Outlet {n}" for n in range(outlets)], "numbers in names sort by value"
     row = glossary.select_one("table.glossary-table tbody tr")
     counts = [int(td.get_text()) if td.get_text() != "·" else 0 for td in row.select("td")]
     assert sum(counts[:-1]) == counts[-1], "the outlet columns add up to the total"
@@ -287,7 +320,7 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
     edition = load_edition(Paths(content, out, ROOT / "themes" / "default"), Diagnostics())[0]
     sources = BeautifulSoup((out / "sources.html").read_text(encoding="utf-8"), "html.parser")
     cards = sources.select("section.outlet-card")
-    assert len(cards) == outlets
+    assert [card["id"] for card in cards] == [f"outlet-{n}" for n in range(outlets)]
     listed = {card["id"]: [a["href"] for a in card.select("dd ul li a[href^='articles/']")] for card in cards}
     assert max(map(len, listed.values())) > 1, "some outlet has several articles"
     for outlet_id, hrefs in listed.items():
