@@ -24,8 +24,9 @@ same articles' plain Markdown with Hugo, MkDocs, Pelican and Eleventy (bench/com
 into bench/.tools on first use and needs Node.js 18+ and npm on PATH), interleaved with our cold build
 so machine noise hits all alike; `--compare hugo pelican eleventy` leaves MkDocs out. (MkDocs's
 navigation is set to the home page alone: by default every page lists every page, which made its build
-quadratic, and one build of 10,000 pages took more than ten minutes here.) `bare` is the stack alone (bench/bare.py: markdown-it-py and one Jinja2 template per
-article, on every core): the floor under any builder made of it.
+quadratic, and one build of 10,000 pages took more than ten minutes here.) `bare` is the stack alone
+(bench/bare.py: markdown-it-py and one Jinja2 template per article, on every core): the floor under any
+builder made of it.
 """
 from __future__ import annotations
 
@@ -97,13 +98,13 @@ def timed_build(command: list[str], *, memory: bool = True) -> tuple[float, int,
             pss, rss = _memory(process.pid)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    if memory:
+    sampler = threading.Thread(target=sample, daemon=True) if memory else None
+    if sampler:
         sampler.start()
     _, err = process.communicate()
     elapsed = time.perf_counter() - started
     done.set()
-    if memory:
+    if sampler:
         sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"build failed:\n{err.decode()[-3000:]}")
@@ -140,13 +141,13 @@ def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[
                   "eleventy": compare.eleventy_site, "bare": compare.bare_site}
         others = {name: make(work / f"{name}-{count}", items) for name, make in makers.items() if name in with_compare}
     samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name in ("cold", "warm", "one note", "one article", *others)}
-    def cold(memory: bool) -> tuple[float, int, int]:
+    def cold_build(memory: bool) -> tuple[float, int, int]:
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(out.parent / ".cache", ignore_errors=True)
         return timed_build(cold_command, memory=memory)
 
     for round_number in range(runs):
-        samples["cold"].append(cold(memory=False))  # timed as the other tools are, unobserved
+        samples["cold"].append(cold_build(memory=False))  # timed as the other tools are, unobserved
         samples["warm"].append(timed_build(build_command(content, out)))
         edit_note(content, round_number)
         samples["one note"].append(timed_build(build_command(content, out)))
@@ -156,7 +157,7 @@ def bench_size(count: int, runs: int, seed: int, work: Path, with_compare: list[
             public = work / f"{name}-{count}" / "public"
             shutil.rmtree(public, ignore_errors=True)
             samples[name].append((compare.timed(command, public, work / f"{name}-{count}"), 0, 0))
-    cold_memory = cold(memory=True)  # one more cold build, for its peak memory only
+    cold_memory = cold_build(memory=True)  # one more cold build, for its peak memory only
     pages = sum(1 for _ in out.rglob("*.html"))
     medians = {name: (statistics.median(s[0] for s in values), max(s[1] for s in values), max(s[2] for s in values))
                for name, values in samples.items()}

@@ -278,7 +278,7 @@ _DIGITS = re.compile(r"(\d+)")
 def name_order(named: Outlet | Author | Entity) -> list[str | int]:
     """Sort key for names as a reader expects them: case ignored, and numbers by value ("Outlet 2"
     before "Outlet 10", "F-15" after "F-4"). Split on digits, the parts alternate text and number."""
-    parts: list[str | int] = _DIGITS.split(named.name.casefold())
+    parts: list[str | int] = [*_DIGITS.split(named.name.casefold())]
     parts[1::2] = [int(number) for number in parts[1::2]]
     return parts
 
