@@ -23,3 +23,16 @@ def test_margin_notes_stay_beside_their_references(open_page, file_root, slug):
     far = [(number, px) for number, px, _ in drift if px > SCREEN]
     assert not far, f"margin notes more than a screen ({SCREEN} px) below their reference (note, px): {far}"
     assert not watch.problems(), watch.problems()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_glossary_tables_columns_of_counts_are_even(open_page, file_root, width):
+    """One outlet's column used to be wider than the others only because it held a 10."""
+    page, watch = open_page(file_root, width=width, height=SCREEN)
+    page.goto(f"{file_root}glossary/index.html")
+    columns = page.evaluate("""() => [...document.querySelector('.glossary-table thead tr').cells].slice(1)
+        .map(cell => [cell.textContent, cell.getBoundingClientRect().width])""")
+    counts = [value for _, value in columns]
+    assert len(counts) >= 3, columns
+    assert max(counts) - min(counts) < 1.5, f"columns of counts of uneven width (header, px): {columns}"
+    assert not watch.problems(), watch.problems()
