@@ -290,6 +290,9 @@ class Edition:
     home_page_size: int = 100
     """Articles listed on each page of the home page's list and of About's provenance list (edition.yaml:
     home_page_size): at 10,000 articles one page of them all was 3.9 MB, and About 5.8 MB."""
+    glossary_page_size: int = 500
+    """Entities on each page of the glossary's index (edition.yaml: glossary_page_size), in name order:
+    past it the index goes on in glossary/index.page-N.html (at 30,000 entities one page was 22 MB)."""
     source_card_size: int = 10
     """Articles an outlet's or an author's card in sources.html lists (edition.yaml: source_card_size);
     past it the card links to a list of its own (views.articles_from_path): at 10,000 articles, cards
@@ -690,7 +693,7 @@ def build_edition(raw: RawContent, diags: Diagnostics, memo: LoadMemo | None = N
         claims=build_claims(_valid("claims", raw.data.get("claims"), diags), diags),
         events=build_events(_valid("timeline", raw.data.get("timeline"), diags), entities if glossary_ok else None, diags),
         concepts=build_concepts(_valid("framing", raw.data.get("framing"), diags), diags),
-        **{name: settings[name] for name in ("concordance_page_size", "home_page_size", "source_card_size") if settings and name in settings},
+        **{name: settings[name] for name in ("concordance_page_size", "home_page_size", "glossary_page_size", "source_card_size") if settings and name in settings},
     )
     check_references(edition, raw, diags)
     return edition if settings else None

@@ -28,7 +28,7 @@ from .searchindex import search_index
 from .write import SiteWriter
 from .views import (FRAMING_LABELS, KIND_LABELS, Concordance, Site, number_words, article_view, authors_view, claims_view,
                     concordance_page_path, concordance_pages, concordance_slice, entity_claims, entity_events, entity_view,
-                    about_page_path, glossary_index, home_page_path, is_wide, language_view, long_date, note_backlinks,
+                    about_page_path, glossary_page_path, glossary_pages, home_page_path, is_wide, language_view, long_date, note_backlinks,
                     list_pages, page_links, page_range, pager, plain_text,
                     related_articles, source_lists, sources_view, timeline_view)
 
@@ -379,9 +379,11 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     # copy most of the model (see parallel.RETIRE_AFTER); finishing an article page reads little.
     release_free_memory()
     pages.dests.extend(render_pages(len(entity_pages), entity_page, fresh, diags, RETIRE_AFTER))
-    sitewide("glossary/index.html", "glossary.html", title="Glossary", section="glossary",
-             summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
-             **glossary_index(site, concordances))
+    for number, view in enumerate(glossary_pages(site, concordances), start=1):
+        title = "Glossary" if number == 1 else f"Glossary, {view['first_name']} to {view['last_name']}"
+        sitewide(glossary_page_path(number), "glossary.html", title=title, section="glossary",
+                 summary="Every person, group, place, weapon and event named in the articles, with every spelling.",
+                 **view)
     sitewide("sources.html", "sources.html", title="Sources", section="sources",
              summary="Who published each article, and how independent raters assess the outlets.",
              outlets=sources_view(site), authors=authors_view(site))

@@ -67,6 +67,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                   "description": "articles per page of an entity's concordance (default 100)"},
         "home_page_size": {"type": "integer", "minimum": 1,
                            "description": "articles per page of the home page's list and of the provenance list in About (default 100)"},
+        "glossary_page_size": {"type": "integer", "minimum": 1,
+                               "description": "entities per page of the glossary's index, in name order (default 500)"},
         "source_card_size": {"type": "integer", "minimum": 0,
                              "description": "articles an outlet's or author's card in sources.html lists before it links to a list of its own (default 10)"},
     }, ["title", "description", "language", "base_url"])),

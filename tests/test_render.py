@@ -336,14 +336,15 @@ def test_a_large_edition_counts_by_outlet_and_lists_only_the_accounts(tmp_path: 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The real edition built twice: as it is, and with two articles per concordance page and per page
-    of the home page's list."""
+    of the home page's list, and 30 entities per page of the glossary's index."""
     import shutil
 
     root = tmp_path_factory.mktemp("paged")
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
     settings = content / "edition.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\nhome_page_size: 2\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\nhome_page_size: 2\nglossary_page_size: 30\n",
+                        encoding="utf-8")
     build(Paths(ROOT / "content", root / "whole", ROOT / "themes" / "default"))
     build(Paths(content, root / "paged", ROOT / "themes" / "default"))
     return root / "whole", root / "paged"
@@ -392,16 +393,16 @@ def test_concordance_pages_link_to_each_other(paged: tuple[Path, Path]):
     assert soup(single).select("nav.pager") == []
 
 
-def test_concordance_page_size_must_be_a_whole_number_of_at_least_one(edition: Path, run_cli):
+@pytest.mark.parametrize("setting", ["concordance_page_size", "glossary_page_size"])
+def test_a_page_size_must_be_a_whole_number_of_at_least_one(edition: Path, run_cli, setting: str):
     settings = edition / "edition.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 0\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8") + f"{setting}: 0\n", encoding="utf-8")
     result = run_cli("build", "--content", str(edition), "--out", str(edition.parent / "out"))
     assert result.code == 1
-    assert "edition.yaml:" in result.err and "error: 'concordance_page_size' must be at least 1 (got 0)" in result.err
-    settings.write_text(settings.read_text(encoding="utf-8").replace("concordance_page_size: 0", "concordance_page_size: lots"),
-                        encoding="utf-8")
+    assert "edition.yaml:" in result.err and f"error: '{setting}' must be at least 1 (got 0)" in result.err
+    settings.write_text(settings.read_text(encoding="utf-8").replace(f"{setting}: 0", f"{setting}: lots"), encoding="utf-8")
     result = run_cli("build", "--content", str(edition), "--out", str(edition.parent / "out"))
-    assert result.code == 1 and "'concordance_page_size' must be a whole number, not text" in result.err
+    assert result.code == 1 and f"'{setting}' must be a whole number, not text" in result.err
 
 
 def test_a_long_pager_shows_the_ends_and_two_pages_either_side():
@@ -479,18 +480,49 @@ def test_a_long_list_of_articles_goes_on_in_numbered_home_pages(paged: tuple[Pat
     _assert_numbered_pages(split, names, pages)
 
 
-def _assert_numbered_pages(site: Path, names: list[str], pages: list[BeautifulSoup]) -> None:
-    """Each of the pages `names` has a pager above and below (named apart) whose links resolve and which
-    marks the page itself, and the sitemap lists every page."""
+def _assert_numbered_pages(site: Path, names: list[str], pages: list[BeautifulSoup], folder: str = "") -> None:
+    """Each of the pages `names` (in `folder` of the site) has a pager above and below (named apart) whose
+    links resolve and which marks the page itself, and the sitemap lists every page."""
     for number, (name, page) in enumerate(zip(names, pages), start=1):
         navs = page.select("nav.pager")
         assert len(navs) == 2 and navs[0]["aria-label"] != navs[1]["aria-label"], name
         for link in navs[0].select("a"):
-            assert (site / link["href"]).is_file(), (name, link["href"])
+            assert (site / folder / link["href"]).is_file(), (name, link["href"])
         current = navs[0].select_one("a[aria-current=page]")
         assert current["href"] == name and current.get_text() == str(number)
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert all(f"{name}</loc>" in sitemap for name in names), names
+    assert all(f"/{folder}{name}</loc>" in sitemap for name in names), names
+
+
+def test_a_long_glossary_goes_on_in_numbered_pages_whose_a_to_z_reaches_every_initial(paged: tuple[Path, Path]):
+    whole, split = paged
+    assert not (whole / "glossary" / "index.page-2.html").exists()
+    names = ["index.html", "index.page-2.html", "index.page-3.html"]
+    assert not (split / "glossary" / "index.page-4.html").exists()
+    pages = [soup(split / "glossary" / name) for name in names]
+    one = soup(whole / "glossary" / "index.html")
+    listed = lambda page: [a["href"] for a in page.select("ul.az-list a")]  # noqa: E731
+    rows = lambda page: sorted(a["href"] for a in page.select("table.glossary-table tbody th a"))  # noqa: E731
+    assert sum(map(listed, pages), []) == listed(one), "every entity once, in name order"
+    assert [len(listed(page)) for page in pages] == [30, 30, len(listed(one)) - 60]
+    assert all(rows(page) == sorted(listed(page)) for page in pages), "each page's tables show its own entities"
+    assert not one.select("nav.pager") and all(a["href"].startswith("#") for a in one.select("nav.az a"))
+    first_and_last = [(p.select("ul.az-list a")[0].get_text(), p.select("ul.az-list a")[-1].get_text()) for p in pages]
+    assert [page.h1.get_text() for page in pages] == ["Glossary"] + [f"Glossary, {a} to {b}" for a, b in first_and_last[1:]]
+    initials = [h.get_text() for h in one.select("ul.az-list li.letter")]
+    first_page_of = {}
+    for name, page in zip(names, pages):
+        for heading in page.select("ul.az-list li.letter"):
+            first_page_of.setdefault(heading.get_text(), name)
+    for name, page in zip(names, pages):
+        links = page.select("nav.az a")
+        assert [a.get_text() for a in links] == initials, name
+        for link in links:
+            target, _, anchor = link["href"].partition("#")
+            assert (target or name) == first_page_of[link.get_text()], (name, link["href"])
+            heading = (page if not target else soup(split / "glossary" / target)).find(id=anchor)
+            assert heading is not None and heading.get_text() == link.get_text(), (name, link["href"])
+    _assert_numbered_pages(split, names, pages, folder="glossary/")
 
 
 def test_a_long_provenance_list_goes_on_in_numbered_about_pages(paged: tuple[Path, Path]):

@@ -49,11 +49,13 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def paged_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content with two articles per concordance page and per page of the home page's list, so
     that entity pages and the home page have further pages (the real edition's five articles never fill
-    one), and none listed on a source card, so that each outlet and author has its list page."""
+    one), 30 entities per page of the glossary's index, and none listed on a source card, so that each
+    outlet and author has its list page."""
     root = tmp_path_factory.mktemp("paged")
     shutil.copytree(ROOT / "content", root / "content")
     settings = root / "content" / "edition.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\nhome_page_size: 2\nsource_card_size: 0\n",
+    settings.write_text(settings.read_text(encoding="utf-8") + "concordance_page_size: 2\nhome_page_size: 2\nsource_card_size: 0\n"
+                        "glossary_page_size: 30\n",
                         encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "builder", "build", "--content", str(root / "content"),
                              "--out", str(root / "site")], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -50,8 +50,9 @@ def test_no_axe_violations(open_page, http_root, axe_source, path, width, scheme
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("name", ["glossary/qasem-soleimani.html", "glossary/qasem-soleimani.page-2.html",
-                                  "index.html", "index.page-2.html", "index.page-3.html", "about.page-2.html"])
-def test_no_axe_violations_on_paged_concordance_home_and_about_pages(open_page, paged_http_root, axe_source, name, width):
+                                  "index.html", "index.page-2.html", "index.page-3.html", "about.page-2.html",
+                                  "glossary/index.html", "glossary/index.page-3.html"])
+def test_no_axe_violations_on_paged_concordance_home_about_and_glossary_pages(open_page, paged_http_root, axe_source, name, width):
     page, watch = open_page(paged_http_root, width=width)
     page.goto(f"{paged_http_root}{name}", wait_until="load")
     assert page.locator("nav.pager").count() == 2

@@ -13,11 +13,12 @@ def test_every_page_is_valid_html(vnu_command, site_dir, html_files):
     assert len(html_files) > 20
 
 
-def test_entity_home_about_and_source_list_pages_with_further_pages_are_valid_html(vnu_command, paged_site_dir):
+def test_entity_home_about_glossary_and_source_list_pages_with_further_pages_are_valid_html(vnu_command, paged_site_dir):
     pages = sorted([*map(str, (paged_site_dir / "glossary").glob("qasem-soleimani*.html")),
+                    *map(str, (paged_site_dir / "glossary").glob("index*.html")),
                     *map(str, paged_site_dir.glob("index*.html")), *map(str, paged_site_dir.glob("about*.html")),
                     *map(str, paged_site_dir.glob("articles-*.html")), str(paged_site_dir / "sources.html")])
-    assert len(pages) == 9 + 5 + 3 + 1, pages  # 5 outlets, 3 authors
+    assert len(pages) == 9 + 3 + 5 + 3 + 1, pages  # 3 glossary pages, 5 outlets, 3 authors
     check(vnu_command, paged_site_dir, pages)
 
 
