@@ -718,39 +718,45 @@ def glossary_pages(site: Site, concordances: Concordance) -> list[dict[str, Any]
     """The glossary's index, one context per page: every entity in name order, edition.glossary_page_size
     to a page, each page's entries in a table per type and an A–Z list. The A–Z at the top of every page
     reaches every initial, on whichever page its first entry is. At 30,000 entities one page was 22 MB."""
-    wide, articles = is_wide(site), site.edition.articles
     columns = matrix_columns(site, "../")
     everyone = sorted(site.edition.entities.values(), key=name_order)
     pages = list_pages(len(everyone), site.edition.glossary_page_size)
-    page_of = {entity.id: page.number for page in pages for entity in everyone[page.start:page.stop]}
+    local = lambda number: glossary_page_path(number).removeprefix("glossary/")  # noqa: E731 - hrefs within glossary/
     # Only the initials and where each begins: every page's context is hashed (render.reused), and
     # with each initial's entities in it that grew with pages × entities (15 s at 30,000 entities).
-    az = [{"label": group["label"], "anchor": group["anchor"], "page": page_of[group["entities"][0].id]}
-          for group in az_groups(everyone)]
+    starts, position = [], 0
+    for group in az_groups(everyone):
+        starts.append((group["label"], group["anchor"], 1 + position // site.edition.glossary_page_size))
+        position += len(group["entities"])
     out = []
     for page in pages:
         shown = everyone[page.start:page.stop]
-        groups = []
-        for entity_type, label in TYPE_LABELS.items():
-            rows = []
-            for entity in (e for e in shown if e.type == entity_type):
-                per_column: Counter[str] = Counter()
-                for number, count in concordances.counts(entity.id):
-                    per_column[articles[number].slug if wide else articles[number].outlet_id] += count
-                rows.append({"entity": entity, "summary": site.entity_summary(entity),
-                             "counts": [per_column.get(c["key"], 0) for c in columns], "total": sum(per_column.values())})
-            if rows:
-                groups.append({"type": entity_type, "label": label, "rows": rows})
-        here = glossary_page_path(page.number).removeprefix("glossary/")
-        out.append({"groups": groups, "columns": columns, "wide": wide, "article_count": len(articles),
-                    "az": [{"label": group["label"], "href": ("" if group["page"] == page.number else
-                                              glossary_page_path(group["page"]).removeprefix("glossary/")) + "#" + group["anchor"]}
-                           for group in az],
+        out.append({"groups": _glossary_tables(site, concordances, shown, columns), "columns": columns,
+                    "wide": is_wide(site), "article_count": len(site.edition.articles),
+                    "az": [{"label": label, "href": ("" if number == page.number else local(number)) + "#" + anchor}
+                           for label, anchor, number in starts],
                     "az_here": az_groups(shown), "page_count": page.count, "entity_count": len(everyone),
                     "shown_range": page.shown_range, "first_name": shown[0].name if shown else "",
-                    "last_name": shown[-1].name if shown else "", "here": here,
-                    "pager": page_links(lambda n: glossary_page_path(n).removeprefix("glossary/"), page.number, page.count)})
+                    "last_name": shown[-1].name if shown else "", "pager": page_links(local, page.number, page.count)})
     return out
+
+
+def _glossary_tables(site: Site, concordances: Concordance, shown: list[Entity],
+                     columns: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """`shown`'s rows of the glossary's tables, a table per type: each entity's mentions per column."""
+    wide, articles = is_wide(site), site.edition.articles
+    tables = []
+    for entity_type, label in TYPE_LABELS.items():
+        rows = []
+        for entity in (e for e in shown if e.type == entity_type):
+            per_column: Counter[str] = Counter()
+            for number, count in concordances.counts(entity.id):
+                per_column[articles[number].slug if wide else articles[number].outlet_id] += count
+            rows.append({"entity": entity, "summary": site.entity_summary(entity),
+                         "counts": [per_column.get(c["key"], 0) for c in columns], "total": sum(per_column.values())})
+        if rows:
+            tables.append({"type": entity_type, "label": label, "rows": rows})
+    return tables
 
 
 def az_groups(entities: Iterable[Entity]) -> list[dict[str, Any]]:
