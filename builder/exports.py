@@ -123,8 +123,28 @@ def atom_feed(site: Site) -> str:
             + "".join(entries) + "</feed>\n")
 
 
-def sitemap_xml(edition: Edition, pages: Iterable[str]) -> str:
-    urls = "".join(f"  <url><loc>{xml_escape(edition.base_url + page)}</loc></url>\n" for page in sorted(pages))
+SITEMAP_LIMIT = 50_000
+"""Addresses one sitemap file may list (sitemaps.org protocol, which also caps a file at 50 MB: 50,000 of
+ours take about 5 MB). An archive of 10,000 articles and 30,000 entities has more pages than that."""
+
+
+def sitemaps(edition: Edition, pages: Iterable[str]) -> list[tuple[str, str]]:
+    """(file name, text) of the sitemap: `sitemap.xml` listing every page, or past SITEMAP_LIMIT pages a
+    sitemap index there listing `sitemap-1.xml`, `sitemap-2.xml`… of SITEMAP_LIMIT pages each (robots.txt
+    names sitemap.xml either way, as the protocol allows)."""
+    ordered = sorted(pages)
+    if len(ordered) <= SITEMAP_LIMIT:
+        return [("sitemap.xml", _urlset(edition, ordered))]
+    parts = [(f"sitemap-{number}.xml", ordered[start:start + SITEMAP_LIMIT])
+             for number, start in enumerate(range(0, len(ordered), SITEMAP_LIMIT), start=1)]
+    index = "".join(f"  <sitemap><loc>{xml_escape(edition.base_url + name)}</loc></sitemap>\n" for name, _ in parts)
+    return [("sitemap.xml", '<?xml version="1.0" encoding="utf-8"?>\n'
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + index + "</sitemapindex>\n"),
+            *((name, _urlset(edition, part)) for name, part in parts)]
+
+
+def _urlset(edition: Edition, pages: list[str]) -> str:
+    urls = "".join(f"  <url><loc>{xml_escape(edition.base_url + page)}</loc></url>\n" for page in pages)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
 

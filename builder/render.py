@@ -21,7 +21,7 @@ from .articlework import RELATED_SLOT, SHARED_FIELDS, ArticleResult, EditionKeys
 from .assets import AssetManifest
 from .reuse import PageReuse, SameAsLast, inputs_hash
 from .diagnostics import Diagnostics, SourceLocation
-from .exports import annotations_jsonld, atom_feed, robots_txt, sitemap_xml
+from .exports import annotations_jsonld, atom_feed, robots_txt, sitemaps
 from .model import Entity
 from .parallel import RETIRE_AFTER, release_free_memory, render_pages
 from .searchindex import search_index
@@ -424,8 +424,9 @@ def render_site(site: Site, env: jinja2.Environment, manifest: AssetManifest, di
     if not reused("robots.txt"):
         pages.data("robots.txt", robots_txt(edition))
     listed = [d.as_posix() for d in pages.dests if d.suffix == ".html" and d.name != "404.html"]
-    if not reused("sitemap.xml", listed):
-        pages.data("sitemap.xml", sitemap_xml(edition, listed))
+    for name, text in sitemaps(edition, listed):
+        if not reused(name, text):
+            pages.data(name, text)
     return pages.dests
 
 

@@ -669,3 +669,28 @@ def test_a_source_with_more_articles_than_its_card_lists_has_them_on_numbered_pa
         [f"articles/article-{n:05d}.html" for n in range(5)]
     assert [a["href"] for a in page.select_one("#author-once").select("p a")] == ["articles/article-00005.html"]
     assert not list(out.glob("articles-by.once*"))
+
+
+def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(edition: Path, tmp_path: Path, monkeypatch):
+    """sitemaps.org allows 50,000 addresses a file; an archive can have more pages (here the limit is 7)."""
+    import xml.etree.ElementTree as ET
+
+    import builder.exports
+
+    monkeypatch.setattr(builder.exports, "SITEMAP_LIMIT", 7)
+    out = tmp_path / "site"
+    build(Paths(edition, out, ROOT / "themes" / "default"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    base = next(line.split(": ", 1)[1] for line in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
+                if line.startswith("Sitemap: ")).removesuffix("sitemap.xml")
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == "{%s}sitemapindex" % ns["s"]
+    parts = [loc.text.removeprefix(base) for loc in index.findall("s:sitemap/s:loc", ns)]
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html")
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // 7) + 1)]
+    listed = []
+    for name in parts:
+        urls = [loc.text.removeprefix(base) for loc in ET.parse(out / name).getroot().findall("s:url/s:loc", ns)]
+        assert 0 < len(urls) <= 7, name
+        listed += urls
+    assert listed == pages, "every page once, in order, across the parts"
