@@ -735,7 +735,7 @@ def glossary_pages(site: Site, concordances: Concordance) -> list[dict[str, Any]
                     "wide": is_wide(site), "article_count": len(site.edition.articles),
                     "az": [{"label": label, "href": ("" if number == page.number else local(number)) + "#" + anchor}
                            for label, anchor, number in starts],
-                    "az_here": az_groups(shown), "page_count": page.count, "entity_count": len(everyone),
+                    "az_here": az_groups(shown), "page_count": page.count, "entity_count": f"{len(everyone):,}",
                     "shown_range": page.shown_range, "first_name": shown[0].name if shown else "",
                     "last_name": shown[-1].name if shown else "", "pager": page_links(local, page.number, page.count)})
     return out

@@ -509,6 +509,9 @@ def test_a_long_glossary_goes_on_in_numbered_pages_whose_a_to_z_reaches_every_in
     assert not one.select("nav.pager") and all(a["href"].startswith("#") for a in one.select("nav.az a"))
     first_and_last = [(p.select("ul.az-list a")[0].get_text(), p.select("ul.az-list a")[-1].get_text()) for p in pages]
     assert [page.h1.get_text() for page in pages] == ["Glossary"] + [f"Glossary, {a} to {b}" for a, b in first_and_last[1:]]
+    total = len(listed(one))
+    assert pages[1].find("p", string=lambda text: text and text.startswith("Entries")).get_text() == \
+        f"Entries 31 to 60 of {total}, in name order: {first_and_last[1][0]} to {first_and_last[1][1]}."
     initials = [h.get_text() for h in one.select("ul.az-list li.letter")]
     first_page_of = {}
     for name, page in zip(names, pages):
