@@ -27,7 +27,7 @@ def test_margin_notes_stay_beside_their_references(open_page, file_root, slug):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_glossary_tables_columns_of_counts_are_even(open_page, file_root, width):
-    """One outlet's column used to be wider than the others only because it held a 10."""
+    """One article's column (an outlet's, in a large edition) used to be wider than the others only because it held a 10."""
     page, watch = open_page(file_root, width=width, height=SCREEN)
     page.goto(f"{file_root}glossary/index.html")
     columns = page.evaluate("""() => [...document.querySelector('.glossary-table thead tr').cells].slice(1)
